@@ -1,0 +1,59 @@
+{#- Portable helpers. Models call these, never adapter-specific SQL directly.
+    Each dispatches on the adapter; the default implementation is DuckDB's. -#}
+
+{#- A cast that yields null instead of failing on bad input. dbt's safe_cast is a
+    plain cast on DuckDB, so we dispatch our own. -#}
+{% macro try_cast_as(expression, data_type) -%}
+    {{ return(adapter.dispatch('try_cast_as', 'b2b_loyalty')(expression, data_type)) }}
+{%- endmacro %}
+
+{% macro default__try_cast_as(expression, data_type) -%}
+    try_cast({{ expression }} as {{ data_type }})
+{%- endmacro %}
+
+{#- ISO-8601 text (any UTC offset, or naive = UTC) or a timestamp -> naive UTC
+    timestamp; null when unparseable. Session time zone is UTC (profiles.yml). -#}
+{% macro to_utc_timestamp(expression) -%}
+    {{ return(adapter.dispatch('to_utc_timestamp', 'b2b_loyalty')(expression)) }}
+{%- endmacro %}
+
+{% macro default__to_utc_timestamp(expression) -%}
+    cast(timezone('UTC', try_cast(cast({{ expression }} as varchar) as timestamptz)) as timestamp)
+{%- endmacro %}
+
+{#- Text 'true'/'false' (any case, also 1/0, t/f, yes/no) or boolean -> boolean. -#}
+{% macro to_boolean(expression) -%}
+    {{ return(adapter.dispatch('to_boolean', 'b2b_loyalty')(expression)) }}
+{%- endmacro %}
+
+{% macro default__to_boolean(expression) -%}
+    try_cast(lower(trim(cast({{ expression }} as varchar))) as boolean)
+{%- endmacro %}
+
+{#- The value at a top-level key of a JSON object held as text; null when the text
+    is not valid JSON, not an object, or lacks the key. -#}
+{% macro json_get_text(json_text, key) -%}
+    {{ return(adapter.dispatch('json_get_text', 'b2b_loyalty')(json_text, key)) }}
+{%- endmacro %}
+
+{% macro default__json_get_text(json_text, key) -%}
+    case
+        when json_valid({{ json_text }}) and json_type(cast({{ json_text }} as json)) = 'OBJECT'
+            then json_extract_string(cast({{ json_text }} as json), '$.{{ key }}')
+    end
+{%- endmacro %}
+
+{#- Classifies JSON text: missing, empty, invalid_json, not_object or object. -#}
+{% macro json_text_kind(json_text) -%}
+    {{ return(adapter.dispatch('json_text_kind', 'b2b_loyalty')(json_text)) }}
+{%- endmacro %}
+
+{% macro default__json_text_kind(json_text) -%}
+    case
+        when {{ json_text }} is null then 'missing'
+        when trim({{ json_text }}) = '' then 'empty'
+        when not json_valid({{ json_text }}) then 'invalid_json'
+        when json_type(cast({{ json_text }} as json)) <> 'OBJECT' then 'not_object'
+        else 'object'
+    end
+{%- endmacro %}

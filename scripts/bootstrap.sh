@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Create (or refresh) the project's own virtual environment in .venv.
+# Idempotent: re-installs only when pyproject.toml or requirements.lock changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY="${PYTHON:-python3.11}"
+command -v "$PY" >/dev/null 2>&1 || PY=python3
+if ! "$PY" -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else 1)'; then
+    echo "error: Python 3.11 is required ($("$PY" --version 2>&1) found)" >&2
+    exit 2
+fi
+
+stamp=".venv/.installed-$(cat pyproject.toml requirements.lock | sha256sum | cut -c1-16)"
+if [ -f "$stamp" ]; then
+    exit 0
+fi
+if [ ! -x .venv/bin/python ]; then
+    echo "==> creating virtual environment .venv"
+    "$PY" -m venv .venv
+fi
+echo "==> installing pinned dependencies into .venv (first run takes about a minute)"
+.venv/bin/python -m pip install --quiet --disable-pip-version-check \
+    -c requirements.lock -e '.[dev]'
+rm -f .venv/.installed-*
+touch "$stamp"
+echo "==> environment ready"
