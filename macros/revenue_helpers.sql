@@ -1,0 +1,139 @@
+{#- Helpers for the revenue spine (models/intermediate/revenue, models/marts/revenue).
+    Portable: standard SQL or dbt's cross-database macros; anything
+    adapter-specific goes through adapter.dispatch with DuckDB's as the default. -#}
+
+{#- One billing interval in months (METRICS.md, "MRR of a contract"): day
+    count*12/365.25, week count*12/52, month count, year 12*count; null for a
+    one-time price (no interval) or an unknown unit. Double precision. -#}
+{% macro revenue_interval_months(interval_expression, count_expression) -%}
+    case {{ interval_expression }}
+        when 'day' then cast({{ count_expression }} as double) * 12 / 365.25
+        when 'week' then cast({{ count_expression }} as double) * 12 / 52
+        when 'month' then cast({{ count_expression }} as double)
+        when 'year' then cast({{ count_expression }} as double) * 12
+    end
+{%- endmacro %}
+
+{#- An amount billed once per interval -> its monthly amount, double:
+    amount / months(interval), written as amount * (days or weeks per year) /
+    (count * 12) so that a result a double can hold exactly comes out exactly
+    (a 52-per-year weekly price of 30 is 130, not 129.99999999999997). -#}
+{% macro revenue_monthly_amount(amount_expression, interval_expression, count_expression) -%}
+    case {{ interval_expression }}
+        when 'day' then cast({{ amount_expression }} as double) * 365.25 / (cast({{ count_expression }} as double) * 12)
+        when 'week' then cast({{ amount_expression }} as double) * 52 / (cast({{ count_expression }} as double) * 12)
+        when 'month' then cast({{ amount_expression }} as double) / cast({{ count_expression }} as double)
+        when 'year' then cast({{ amount_expression }} as double) / (cast({{ count_expression }} as double) * 12)
+    end
+{%- endmacro %}
+
+{#- A double MRR amount -> the stored amount: rounded to 6 places, decimal(38, 6).
+    Everything downstream of the stored amount is exact decimal arithmetic, so
+    differences below 0.000001 are no change (METRICS.md). -#}
+{% macro revenue_amount(expression) -%}
+    cast(round(cast({{ expression }} as double), 6) as decimal(38, 6))
+{%- endmacro %}
+
+{#- numerator / denominator as a double; null when the denominator is 0 or null
+    (METRICS.md: rates with a zero denominator are null). -#}
+{% macro revenue_ratio(numerator, denominator) -%}
+    case
+        when {{ denominator }} <> 0
+            then cast({{ numerator }} as double) / cast({{ denominator }} as double)
+    end
+{%- endmacro %}
+
+{#- The movement of one month at either grain (METRICS.md, "Movements"), from the
+    previous month's MRR, this month's, and whether any earlier month had MRR > 0.
+    Null when there is no movement. Amounts are decimal(38, 6), so = is exact. -#}
+{% macro revenue_movement_type(mrr_prev, mrr, had_earlier_mrr) -%}
+    case
+        when {{ mrr }} > 0 and not {{ had_earlier_mrr }} then 'new'
+        when {{ mrr_prev }} = 0 and {{ mrr }} > 0 then 'reactivation'
+        when {{ mrr_prev }} > 0 and {{ mrr }} > {{ mrr_prev }} then 'expansion'
+        when {{ mrr }} > 0 and {{ mrr }} < {{ mrr_prev }} then 'contraction'
+        when {{ mrr_prev }} > 0 and {{ mrr }} = 0 then 'churn'
+    end
+{%- endmacro %}
+
+{#- The customer id of a billing customer without a usable CRM link (METRICS.md). -#}
+{% macro revenue_unmapped_customer_id(stripe_customer_id) -%}
+    'unmapped:' || coalesce({{ stripe_customer_id }}, '')
+{%- endmacro %}
+
+{#- Size band of an employee count from var revenue_size_bands (list of {label,
+    min_employees}, ascending): the last band whose min_employees <= count;
+    'unknown' for a null count (or one below every band). -#}
+{% macro revenue_size_band(employee_count_expression) -%}
+    {%- set bands = var('revenue_size_bands') -%}
+    {%- if bands is string -%}
+        {%- if execute -%}
+            {{ exceptions.raise_compiler_error('var revenue_size_bands must be a list of {label, min_employees}') }}
+        {%- endif -%}
+        {#- sqlfluff's var() stand-in is text: lint renders a one-band case. -#}
+        {%- set bands = [{'label': 'all', 'min_employees': 0}] -%}
+    {%- endif -%}
+    {%- set bands = bands | sort(attribute='min_employees', reverse=true) -%}
+    case
+        {%- for band in bands %}
+        when {{ employee_count_expression }} >= {{ band.min_employees }} then '{{ band.label }}'
+        {%- endfor %}
+        else 'unknown'
+    end
+{%- endmacro %}
+
+{#- A segment value for retention: null or blank -> 'unknown' (METRICS.md asks for
+    every customer in some segment). -#}
+{% macro revenue_segment_value(expression) -%}
+    coalesce(nullif(trim(cast({{ expression }} as varchar)), ''), 'unknown')
+{%- endmacro %}
+
+{#- An instant far in the future for open intervals (discount end null = open). -#}
+{% macro revenue_open_end() -%}
+    {{ fivetran_open_end() }}
+{%- endmacro %}
+
+{#- var revenue_max_hierarchy_depth as a whole number >= 1 (a compile error
+    otherwise). sqlfluff's var() stand-in is text: lint renders a one-hop walk. -#}
+{% macro revenue_max_hierarchy_depth() -%}
+    {%- set value = var('revenue_max_hierarchy_depth') -%}
+    {%- if value is not number and execute -%}
+        {{ exceptions.raise_compiler_error('var revenue_max_hierarchy_depth must be a whole number >= 1, got ' ~ value) }}
+    {%- endif -%}
+    {{ return([value | int, 1] | max) }}
+{%- endmacro %}
+
+{#- The account hierarchy walk as bounded iterative joins over `hops_relation`
+    (account_id, next_account_id): one row per start account with
+    account_id_0 .. account_id_<max_depth>, the account k hops from the start
+    (null once the walk has stopped). Not a recursive CTE: portable, and dbt
+    unit tests cannot mock recursive models. -#}
+{% macro revenue_hierarchy_walk_steps(hops_relation, max_depth) -%}
+    select
+        step_0.account_id as start_account_id,
+        step_0.account_id as account_id_0
+        {%- for k in range(1, max_depth + 1) %},
+        step_{{ k - 1 }}.next_account_id as account_id_{{ k }}
+        {%- endfor %}
+    from {{ hops_relation }} as step_0
+    {%- for k in range(1, max_depth) %}
+    left join {{ hops_relation }} as step_{{ k }}
+        on step_{{ k - 1 }}.next_account_id = step_{{ k }}.account_id
+    {%- endfor %}
+{%- endmacro %}
+
+{#- revenue_hierarchy_walk_steps unpivoted: one row per start account and hop
+    reached (start_account_id, account_id, hop_number). -#}
+{% macro revenue_hierarchy_walk_rows(steps_relation, max_depth) -%}
+    {%- for k in range(0, max_depth + 1) %}
+    select
+        start_account_id,
+        account_id_{{ k }} as account_id,
+        {{ k }} as hop_number
+    from {{ steps_relation }}
+    where account_id_{{ k }} is not null
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+{%- endmacro %}
