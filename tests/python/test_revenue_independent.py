@@ -3,10 +3,12 @@ plainly written computation of METRICS.md over the raw CSV files.
 
 For every complete month, fct_mrr_bridge's closing_mrr must equal the sum of every
 contract's MRR computed here (to the cent) and customers_closing the number of customers
-with MRR > 0 (customer resolution done here too). The shared session book (conftest's
-`staged_clean`, already loaded and staged) is reused; this module only adds the revenue
-build, in-process like the rest of the session. The faulty book must build too, with
-every revenue data test passing.
+with MRR > 0 (customer resolution done here too). The shared session books (conftest's
+`staged_clean` / `staged_faulty`, loaded and built with a full in-process `dbt build`) are
+reused; this module runs no dbt itself. The independent computation reads raw
+rows as they are, so it is compared on the clean book only (staging rejects some faulty
+rows, e.g. negative quantities); the faulty book must still build with every revenue
+data test passing and its orphan contracts kept as unmapped revenue.
 """
 
 from __future__ import annotations
@@ -22,34 +24,26 @@ from pathlib import Path
 import pytest
 from conftest import END_DATE, StagedBook
 
-from loyalty import dbt_ops
-
 pytestmark = pytest.mark.slow
 
-REVENUE = ("+marts.revenue",)
 ZERO_DECIMAL = {"JPY", "KRW"}
 COUNTED_STATUSES = {"active", "past_due"}
 FAR_FUTURE = datetime(9999, 12, 31, 23, 59, 59)
 
 
 # -- the dbt side ----------------------------------------------------------------------------------
+# conftest's session books are built with a full `dbt build` (in-process, as_of_date = END_DATE):
+# this module runs no dbt of its own.
 
-def build_revenue(staged: StagedBook, project_dir: Path, name: str) -> dbt_ops.Outcome:
-    root = staged.db.parent
-    settings = dbt_ops.DbtSettings(project_dir=project_dir, db_path=staged.db,
-                                   target_path=root / f"target_{name}", log_path=root / f"logs_{name}")
-    return dbt_ops.build(settings, dbt_ops.BuildOptions(select=REVENUE, as_of=END_DATE))
-
-
-def failures(outcome: dbt_ops.Outcome) -> list[str]:
-    return outcome.exceptions + [f"{n.unique_id}: {n.message}" for n in outcome.nodes if n.bucket == "error"]
+def built_revenue(staged: StagedBook) -> StagedBook:
+    built = {n.unique_id.split(".")[-1]: n.bucket for n in staged.outcome.nodes}
+    assert built.get("fct_mrr_bridge") == "pass", "the session build did not build the revenue marts"
+    return staged
 
 
 @pytest.fixture(scope="module")
-def revenue_clean(staged_clean: StagedBook, project_dir: Path) -> StagedBook:
-    outcome = build_revenue(staged_clean, project_dir, "revenue")
-    assert outcome.success, failures(outcome)
-    return staged_clean
+def revenue_clean(staged_clean: StagedBook) -> StagedBook:
+    return built_revenue(staged_clean)
 
 
 # -- the independent computation (METRICS.md, written plainly) ---------------------------------------
@@ -163,7 +157,8 @@ def load(book: Path, seed_csv: Path) -> Book:
     accounts = {r["id"]: r for r in read(book, "salesforce", "account")}
     contract_customer = {}
     for sub_id, versions in subscriptions.items():
-        latest = max((v for v in versions if str(v["customer_id"]).strip()), key=lambda v: v["start"])  # type: ignore[arg-type, return-value]
+        named = [v for v in versions if str(v["customer_id"]).strip()]
+        latest = max(named, key=lambda v: v["start"])  # type: ignore[arg-type, return-value]
         contract_customer[sub_id] = customer_of(str(latest["customer_id"]), customers, accounts)
     return Book(subscriptions, items, {r["id"]: r for r in read(book, "stripe", "price")},
                 {r["id"]: r for r in read(book, "stripe", "coupon")}, discounts, Fx(seed_csv), contract_customer)
@@ -250,9 +245,10 @@ def test_incomplete_month_is_as_of_month(revenue_clean: StagedBook) -> None:
     assert rows[1][1] is True
 
 
-def test_revenue_builds_on_faulty_book(staged_faulty: StagedBook, project_dir: Path) -> None:
-    outcome = build_revenue(staged_faulty, project_dir, "revenue")
-    assert outcome.success, failures(outcome)
+def test_revenue_builds_on_faulty_book(staged_faulty: StagedBook) -> None:
+    built_revenue(staged_faulty)
+    revenue_nodes = [n for n in staged_faulty.outcome.nodes if "revenue" in n.unique_id or "mrr" in n.unique_id]
+    assert revenue_nodes and all(n.bucket in ("pass", "warn") for n in revenue_nodes)
     unmapped = staged_faulty.query("select count(*) from intermediate.int_contracts_mapped "
                                    "where mapping_status = 'unknown_billing_customer'")
     manifest = [m for m in staged_faulty.manifest() if m["fault_class"] == "orphan_billing_customer"]

@@ -3,7 +3,8 @@
     unknown to stripe.customer maps to unmapped:<customer id>.
 
     Decisions where METRICS.md is silent: "latest" is the latest version that
-    started by the as_of_date snapshot (nothing after as_of_date is reported);
+    started by the as_of_date snapshot (nothing after as_of_date is reported;
+    only a contract with no such version falls back to later ones); among those,
     versions without a customer id are skipped; a contract none of whose versions
     names a customer maps to 'unmapped:'. -#}
 
@@ -33,8 +34,8 @@ billing_customers as (
 
 ),
 
-{# Versions naming a customer first, then those that started by the as_of_date
-    snapshot (the day after as_of_date, 00:00), then the latest start. #}
+{# Versions that started by the as_of_date snapshot (the day after as_of_date,
+    00:00) first, then those naming a customer, then the latest start. #}
 versions_ranked as (
 
     select
@@ -42,8 +43,8 @@ versions_ranked as (
         row_number() over (
             partition by subscription_versions.subscription_id
             order by
-                case when subscription_versions.stripe_customer_id is not null then 0 else 1 end asc,
                 case when subscription_versions.version_start_at < {{ as_of_snapshot }} then 0 else 1 end asc,
+                case when subscription_versions.stripe_customer_id is not null then 0 else 1 end asc,
                 subscription_versions.version_start_at desc,
                 subscription_versions.version_end_at desc
         ) as version_rank
