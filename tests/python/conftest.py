@@ -23,7 +23,7 @@ from loyalty.loader import load_book
 from loyalty.paths import repo_root
 
 END_DATE = date(2026, 11, 24)
-SMALL_BOOK = {"seed": 7, "customers": 25, "months": 12, "end_date": END_DATE}
+SMALL_BOOK = {"seed": 7, "customers": 25, "months": 15, "end_date": END_DATE}
 
 
 # -- isolation ---------------------------------------------------------------------------------

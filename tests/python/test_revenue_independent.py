@@ -210,23 +210,44 @@ def complete_month_ends(first: date, as_of: date) -> list[tuple[date, datetime]]
     return out
 
 
-def expected_by_month(book_dir: Path, project_dir: Path) -> dict[date, tuple[Decimal, int]]:
+def customer_mrr_by_month(book_dir: Path, project_dir: Path) -> dict[date, dict[str, Decimal]]:
+    """Independent month-end MRR per customer for every complete month (contract MRR rounded like the mart)."""
     book = load(book_dir, project_dir / "seeds" / "reference" / "fx_rates_daily.csv")
     first = min(v["start"] for vs in book.items.values() for versions in vs.values() for v in versions)
-    out = {}
+    out: dict[date, dict[str, Decimal]] = {}
     for month, t in complete_month_ends(first.date(), END_DATE):  # type: ignore[union-attr]
         by_customer: dict[str, Decimal] = defaultdict(Decimal)
         for sub_id in book.subscriptions:
             # stored like the mart: rounded to 6 places per contract, then summed exactly
             by_customer[book.contract_customer[sub_id]] += round(Decimal(contract_mrr(book, sub_id, t)), 6)
-        out[month] = (sum(by_customer.values(), Decimal(0)), sum(1 for v in by_customer.values() if v > 0))
+        out[month] = dict(by_customer)
+    return out
+
+
+def expected_by_month(by_month: dict[date, dict[str, Decimal]]) -> dict[date, tuple[Decimal, int]]:
+    return {m: (sum(c.values(), Decimal(0)), sum(1 for v in c.values() if v > 0)) for m, c in by_month.items()}
+
+
+def expected_retention(by_month: dict[date, dict[str, Decimal]]) -> dict[date, tuple[int, float, float, float]]:
+    """METRICS.md cohort rates: C = customers with MRR > 0 at m-12; (|C|, nrr_12m, grr_12m, logo_12m)."""
+    out = {}
+    for month, now in by_month.items():
+        start = date(month.year - 1, month.month, 1)
+        cohort = {c: v for c, v in by_month.get(start, {}).items() if v > 0}
+        if not cohort:
+            continue
+        base = sum(cohort.values(), Decimal(0))
+        nrr = sum((now.get(c, Decimal(0)) for c in cohort), Decimal(0)) / base
+        grr = sum((min(now.get(c, Decimal(0)), v) for c, v in cohort.items()), Decimal(0)) / base
+        logos = sum(1 for c in cohort if now.get(c, Decimal(0)) > 0) / len(cohort)
+        out[month] = (len(cohort), float(nrr), float(grr), logos)
     return out
 
 
 # -- the tests -----------------------------------------------------------------------------------------
 
 def test_bridge_closing_matches_independent_computation(revenue_clean: StagedBook, project_dir: Path) -> None:
-    by_month = expected_by_month(revenue_clean.book, project_dir)
+    by_month = expected_by_month(customer_mrr_by_month(revenue_clean.book, project_dir))
     first_paid = min(m for m, (mrr, _) in by_month.items() if mrr > 0)  # the bridge starts there
     expected = {m: v for m, v in by_month.items() if m >= first_paid}
     rows = revenue_clean.query("select month, closing_mrr, customers_closing, is_complete "
@@ -237,6 +258,19 @@ def test_bridge_closing_matches_independent_computation(revenue_clean: StagedBoo
     off = {m: (actual[m], expected[m]) for m in expected
            if abs(actual[m][0] - expected[m][0]) >= Decimal("0.005") or actual[m][1] != expected[m][1]}
     assert off == {}
+
+
+def test_retention_matches_independent_computation(revenue_clean: StagedBook, project_dir: Path) -> None:
+    expected = expected_retention(customer_mrr_by_month(revenue_clean.book, project_dir))
+    rows = revenue_clean.query("select month, cohort_customers, nrr_12m, grr_12m, logo_retention_12m "
+                               "from marts.fct_revenue_retention where segment_type = 'all' order by month")
+    actual = {r[0]: (int(r[1]), float(r[2]), float(r[3]), float(r[4])) for r in rows}  # type: ignore[arg-type]
+    assert len(actual) >= 2, "the pytest book must be long enough for 12-month cohorts"
+    assert set(actual) == set(expected)
+    for month, (customers, nrr, grr, logos) in expected.items():
+        got = actual[month]
+        assert got[0] == customers, month
+        assert got[1:] == pytest.approx((nrr, grr, logos), abs=1e-9), month
 
 
 def test_incomplete_month_is_as_of_month(revenue_clean: StagedBook) -> None:
