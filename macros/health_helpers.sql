@@ -1,0 +1,124 @@
+{#- Helpers for the health score (models/intermediate/customer_success int_health_*,
+    models/marts/customer_success fct_customer_health_* / fct_health_*). Portable SQL
+    only (greatest/least, case). -#}
+
+{#- A 0-100 score that is 100 at or above `target` and falls linearly to 0 at 0:
+    100 * least(value / target, 1); 0 for a null value. -#}
+{% macro health_ramp_up(value, target) -%}
+    (100.0 * least(coalesce(cast({{ value }} as double), 0) / cast({{ target }} as double), 1.0))
+{%- endmacro %}
+
+{#- A 0-100 score from an age in days: 100 up to `full_days`, 0 from `zero_days`,
+    linear in between; 0 for a null age (never happened). -#}
+{% macro health_recency_score(days, full_days, zero_days) -%}
+    (case
+        when {{ days }} is null then 0.0
+        when {{ days }} <= {{ full_days }} then 100.0
+        when {{ days }} >= {{ zero_days }} then 0.0
+        else 100.0 * cast({{ zero_days }} - {{ days }} as double) / cast({{ zero_days }} - {{ full_days }} as double)
+    end)
+{%- endmacro %}
+
+{#- A penalty of up to `points`, full when value reaches `max_value`:
+    points * least(value / max_value, 1); 0 for a null value. -#}
+{% macro health_penalty(value, max_value, points) -%}
+    ({{ points }} * least(coalesce(cast({{ value }} as double), 0) / cast({{ max_value }} as double), 1.0))
+{%- endmacro %}
+
+{#- True when the text contains any of the keywords (case-insensitive); false for
+    an empty keyword list or null text. -#}
+{% macro health_matches_keywords(text_expression, keywords) -%}
+    {%- if keywords is string -%}{%- set keywords = [keywords] -%}{%- endif -%}
+    coalesce((
+        {%- for keyword in keywords %}
+        lower({{ text_expression }}) like '%{{ keyword | lower }}%'{{ " or" if not loop.last }}
+        {%- endfor %}
+        {%- if keywords | length == 0 %}1 = 0{% endif %}
+    ), false)
+{%- endmacro %}
+
+{#- A SQL list literal of strings from a var list: ('a', 'b'). -#}
+{% macro health_in_list(values) -%}
+    {%- if values is string -%}{%- set values = [values] -%}{%- endif -%}
+    ({%- for value in values %}'{{ value }}'{{ ", " if not loop.last }}{% endfor -%})
+{%- endmacro %}
+
+{#- One weight of a var dict such as health_weights, as a number. sqlfluff's var()
+    stand-in is text: lint renders 1. -#}
+{% macro health_weight(var_name, key) -%}
+    {%- set weights = var(var_name) -%}
+    {%- if weights is mapping -%}{{ weights[key] }}{%- else -%}1{%- endif -%}
+{%- endmacro %}
+
+{#- The band of a 0-100 score: red < health_band_yellow_min <= yellow <
+    health_band_green_min <= green; null for a null score. -#}
+{% macro health_band(score) -%}
+    case
+        when {{ score }} >= {{ var('health_band_green_min') }} then 'green'
+        when {{ score }} >= {{ var('health_band_yellow_min') }} then 'yellow'
+        when {{ score }} is not null then 'red'
+    end
+{%- endmacro %}
+
+{#- Trailing-window coverage as merged ranges. `relation` holds one row per key and
+    day (date_day) something happened; a day covers [date_day, date_day + window_days)
+    (the trailing window of every day in it contains the event). Overlapping or
+    touching coverages of one key are merged: one row per key and island with
+    start_date and end_date (exclusive). +1 at start and -1 at end, summed
+    cumulatively over a day grid, counts the keys active in the trailing window:
+    a distinct count over a window without joining events to days. -#}
+{% macro health_coverage_islands(relation, key_columns, window_days) -%}
+    select
+        {% for key in key_columns %}{{ key }},
+        {% endfor -%}
+        island_number,
+        min(date_day) as start_date,
+        cast({{ dbt.dateadd('day', window_days, 'max(date_day)') }} as date) as end_date
+    from (
+        select
+            {% for key in key_columns %}{{ key }},
+            {% endfor -%}
+            date_day,
+            sum(is_island_start) over (
+                partition by {{ key_columns | join(', ') }}
+                order by date_day
+                rows between unbounded preceding and current row
+            ) as island_number
+        from (
+            select
+                {% for key in key_columns %}{{ key }},
+                {% endfor -%}
+                date_day,
+                case
+                    when lag(date_day) over (
+                        partition by {{ key_columns | join(', ') }} order by date_day
+                    ) >= cast({{ dbt.dateadd('day', -1 * window_days, 'date_day') }} as date)
+                        then 0
+                    else 1
+                end as is_island_start
+            from {{ relation }}
+        ) as flagged
+    ) as numbered
+    group by {% for key in key_columns %}{{ loop.index }}, {% endfor %}{{ key_columns | length + 1 }}
+{%- endmacro %}
+
+{#- The weighted mean of sub-scores that are never null: sum(w * x) / sum(w), with
+    the weights of var `var_name` (a dict) for the given keys; `parts` maps each key
+    to its SQL expression. -#}
+{% macro health_weighted_mean(var_name, parts) -%}
+    (
+        {%- for key, expression in parts.items() %}
+        {{ expression }} * {{ health_weight(var_name, key) }}{{ " +" if not loop.last }}
+        {%- endfor %}
+    ) / ({% for key in parts.keys() %}{{ health_weight(var_name, key) }}{{ " + " if not loop.last }}{% endfor %})
+{%- endmacro %}
+
+{#- A 0-100 score rising linearly from 0 at `zero_at` to 100 at `full_at`
+    (clamped at both ends); 0 for a null value. -#}
+{% macro health_scale(value, zero_at, full_at) -%}
+    (100.0 * least(greatest(
+        (coalesce(cast({{ value }} as double), {{ zero_at }}) - {{ zero_at }})
+        / (cast({{ full_at }} as double) - {{ zero_at }}),
+        0.0
+    ), 1.0))
+{%- endmacro %}

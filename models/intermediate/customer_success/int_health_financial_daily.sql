@@ -1,0 +1,173 @@
+{#- Financial component (0-100) per customer and day (METRICS.md: past-due
+    invoices, recent contraction).
+
+    * past due: a contract of the customer has status past_due or unpaid at the
+      end of the day (int_health_customer_days.past_due_contracts): the
+      historical record of a failed payment, also for invoices paid late since.
+    * overdue invoice: an invoice still open or uncollectible today whose due day
+      is before the day (it was unpaid then too, so no look-ahead).
+    * contraction: the customer's contraction movements (fct_customer_mrr_movements)
+      known within the trailing var health_financial_contraction_window_days; a
+      month's movement is known on the day of its snapshot (its last day, or
+      as_of_date for the incomplete month). Share = MRR lost / MRR before, summed.
+    * financial = 100 minus penalties (var health_financial_penalties): past due
+      and overdue in full when present, contraction in proportion up to
+      health_financial_max_contraction_share; floored at 0. Never null: billing
+      data exists for every paying customer. -#}
+
+{%- set window_days = var('health_financial_contraction_window_days') | int %}
+
+with
+
+customer_days as (
+
+    select
+        customer_id,
+        date_day,
+        first_paid_date,
+        past_due_contracts
+    from {{ ref('int_health_customer_days') }}
+
+),
+
+billing_customers as (
+
+    select
+        stripe_customer_id,
+        customer_id
+    from {{ ref('int_customers_resolved') }}
+
+),
+
+unpaid_invoices as (
+
+    select
+        billing_customers.customer_id,
+        cast(invoices.due_at as date) as due_date
+    from {{ ref('stg_stripe__invoices') }} as invoices
+    inner join billing_customers
+        on invoices.customer_id = billing_customers.stripe_customer_id
+    where
+        invoices.status in ('open', 'uncollectible')
+        and invoices.due_at is not null
+        and invoices.total_amount > coalesce(invoices.amount_paid, 0)
+
+),
+
+contractions as (
+
+    select
+        customer_id,
+        least(
+            cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 1, 'month')) }} as date),
+            {{ as_of_date() }}
+        ) as known_date,
+        cast(-mrr_change as double) / cast(mrr_prev as double) as contraction_share
+    from {{ ref('fct_customer_mrr_movements') }}
+    where movement_type = 'contraction' and mrr_prev > 0
+
+),
+
+first_paid_days as (
+
+    select distinct
+        customer_id,
+        first_paid_date
+    from customer_days
+
+),
+
+deltas as (
+
+    select
+        customer_id,
+        cast({{ dbt.dateadd('day', 1, 'due_date') }} as date) as date_day,
+        1 as overdue_invoices_delta,
+        0.0 as contraction_share_delta
+    from unpaid_invoices
+    union all
+    select
+        customer_id,
+        known_date as date_day,
+        0 as overdue_invoices_delta,
+        contraction_share as contraction_share_delta
+    from contractions
+    union all
+    select
+        customer_id,
+        cast({{ dbt.dateadd('day', window_days, 'known_date') }} as date) as date_day,
+        0 as overdue_invoices_delta,
+        -contraction_share as contraction_share_delta
+    from contractions
+
+),
+
+deltas_by_day as (
+
+    select
+        deltas.customer_id,
+        greatest(deltas.date_day, first_paid_days.first_paid_date) as date_day,
+        sum(deltas.overdue_invoices_delta) as overdue_invoices_delta,
+        sum(deltas.contraction_share_delta) as contraction_share_delta
+    from deltas
+    inner join first_paid_days
+        on deltas.customer_id = first_paid_days.customer_id
+    group by 1, 2
+
+),
+
+inputs_by_day as (
+
+    select
+        customer_days.customer_id,
+        customer_days.date_day,
+        customer_days.past_due_contracts,
+        sum(coalesce(deltas_by_day.overdue_invoices_delta, 0)) over (
+            partition by customer_days.customer_id
+            order by customer_days.date_day
+            rows between unbounded preceding and current row
+        ) as overdue_invoices,
+        sum(coalesce(deltas_by_day.contraction_share_delta, 0)) over (
+            partition by customer_days.customer_id
+            order by customer_days.date_day
+            rows between unbounded preceding and current row
+        ) as contraction_share
+    from customer_days
+    left join deltas_by_day
+        on
+            customer_days.customer_id = deltas_by_day.customer_id
+            and customer_days.date_day = deltas_by_day.date_day
+
+),
+
+final as (
+
+    select
+        customer_id,
+        date_day,
+        past_due_contracts,
+        cast(overdue_invoices as integer) as overdue_invoices,
+        {# Rounded: the running sum of +share / -share leaves float dust. #}
+        round(cast(contraction_share as double), 6) as contraction_share_in_window,
+        round(greatest(
+            100.0
+            - case
+                when past_due_contracts > 0 then {{ health_weight('health_financial_penalties', 'past_due') }}
+                else 0
+            end
+            - case
+                when overdue_invoices > 0 then {{ health_weight('health_financial_penalties', 'overdue_invoice') }}
+                else 0
+            end
+            - {{ health_penalty(
+                'round(cast(contraction_share as double), 6)',
+                var('health_financial_max_contraction_share'),
+                health_weight('health_financial_penalties', 'contraction')
+            ) }},
+            0.0
+        ), 2) as financial_score
+    from inputs_by_day
+
+)
+
+select * from final

@@ -1,0 +1,257 @@
+{#- Sentiment component (0-100) per customer and day (METRICS.md: NPS/CSAT).
+
+    * Respondents are matched to customers by e-mail (both sides normalised lower
+      case, trimmed): delighted person -> Salesforce contact -> account ->
+      customer; a respondent who is no contact but a product user (in-app survey)
+      -> Segment user -> customer. A contact match wins; an e-mail on contacts of
+      several customers goes to the smallest customer id.
+    * On each day, each respondent's latest NPS and latest CSAT response on or
+      before the day counts if it is at most var health_sentiment_window_days old
+      (a response is the latest from its day until the respondent's next one of
+      the same type, or until it ages out).
+    * nps part: the mean latest NPS scaled linearly from 0 at var
+      health_sentiment_nps_zero_at (5) to 100 at 10; csat part: the mean latest
+      CSAT from 0 at health_sentiment_csat_zero_at (2) to 100 at 5 (clamped). A
+      mean in detractor territory scores 0, as in NPS arithmetic. sentiment = the weighted mean (var
+      health_sentiment_weights) of the parts that exist; null without any
+      response in the window. CES is not part of the score (it measures effort of
+      one interaction, not the relationship). -#}
+
+{%- set window_days = var('health_sentiment_window_days') | int %}
+{%- set nps_part = health_scale('mean_nps', var('health_sentiment_nps_zero_at'), 10) %}
+{%- set csat_part = health_scale('mean_csat', var('health_sentiment_csat_zero_at'), 5) %}
+
+with
+
+customer_days as (
+
+    select
+        customer_id,
+        date_day,
+        first_paid_date
+    from {{ ref('int_health_customer_days') }}
+
+),
+
+responses as (
+
+    select
+        response_id,
+        person_id,
+        survey_type,
+        score,
+        created_at
+    from {{ ref('stg_delighted__survey_responses') }}
+    where
+        survey_type in ('nps', 'csat')
+        and score is not null
+        and cast(created_at as date) <= {{ as_of_date() }}
+
+),
+
+persons as (
+
+    select
+        person_id,
+        email
+    from {{ ref('stg_delighted__persons') }}
+
+),
+
+contact_customers as (
+
+    select
+        crm_contacts.email,
+        min(crm_accounts.customer_account_id) as customer_id
+    from {{ ref('stg_salesforce__contacts') }} as crm_contacts
+    inner join {{ ref('int_accounts_rolled_up') }} as crm_accounts
+        on crm_contacts.account_id = crm_accounts.account_id
+    where crm_contacts.email is not null
+    group by 1
+
+),
+
+user_customers as (
+
+    select
+        user_email as email,
+        min(customer_id) as customer_id
+    from {{ ref('int_segment_users_mapped') }}
+    where user_email is not null and customer_id is not null
+    group by 1
+
+),
+
+first_paid_days as (
+
+    select distinct
+        customer_id,
+        first_paid_date
+    from customer_days
+
+),
+
+responses_mapped as (
+
+    select
+        coalesce(contact_customers.customer_id, user_customers.customer_id) as customer_id,
+        responses.person_id,
+        responses.survey_type,
+        responses.score,
+        responses.created_at,
+        cast(responses.created_at as date) as response_date
+    from responses
+    inner join persons
+        on responses.person_id = persons.person_id
+    left join contact_customers
+        on persons.email = contact_customers.email
+    left join user_customers
+        on persons.email = user_customers.email
+    where coalesce(contact_customers.customer_id, user_customers.customer_id) is not null
+
+),
+
+{# The last response of a respondent, type and day is the one that counts that day. #}
+responses_last_of_day as (
+
+    select
+        customer_id,
+        person_id,
+        survey_type,
+        score,
+        response_date,
+        row_number() over (
+            partition by person_id, survey_type, response_date
+            order by created_at desc
+        ) as response_rank
+    from responses_mapped
+
+),
+
+{# A response counts from its day until the next one or until it ages out. #}
+response_ranges as (
+
+    select
+        customer_id,
+        survey_type,
+        score,
+        response_date as start_date,
+        least(
+            coalesce(
+                lead(response_date) over (partition by person_id, survey_type order by response_date),
+                cast({{ dbt.dateadd('day', window_days + 1, 'response_date') }} as date)
+            ),
+            cast({{ dbt.dateadd('day', window_days + 1, 'response_date') }} as date)
+        ) as end_date
+    from responses_last_of_day
+    where response_rank = 1
+
+),
+
+deltas as (
+
+    select
+        customer_id,
+        start_date as date_day,
+        case when survey_type = 'nps' then score else 0 end as nps_score_delta,
+        case when survey_type = 'nps' then 1 else 0 end as nps_respondents_delta,
+        case when survey_type = 'csat' then score else 0 end as csat_score_delta,
+        case when survey_type = 'csat' then 1 else 0 end as csat_respondents_delta
+    from response_ranges
+    union all
+    select
+        customer_id,
+        end_date as date_day,
+        case when survey_type = 'nps' then -score else 0 end as nps_score_delta,
+        case when survey_type = 'nps' then -1 else 0 end as nps_respondents_delta,
+        case when survey_type = 'csat' then -score else 0 end as csat_score_delta,
+        case when survey_type = 'csat' then -1 else 0 end as csat_respondents_delta
+    from response_ranges
+
+),
+
+deltas_by_day as (
+
+    select
+        deltas.customer_id,
+        greatest(deltas.date_day, first_paid_days.first_paid_date) as date_day,
+        sum(deltas.nps_score_delta) as nps_score_delta,
+        sum(deltas.nps_respondents_delta) as nps_respondents_delta,
+        sum(deltas.csat_score_delta) as csat_score_delta,
+        sum(deltas.csat_respondents_delta) as csat_respondents_delta
+    from deltas
+    inner join first_paid_days
+        on deltas.customer_id = first_paid_days.customer_id
+    group by 1, 2
+
+),
+
+sums_by_day as (
+
+    select
+        customer_days.customer_id,
+        customer_days.date_day,
+        sum(coalesce(deltas_by_day.nps_score_delta, 0)) over (
+            partition by customer_days.customer_id
+            order by customer_days.date_day
+            rows between unbounded preceding and current row
+        ) as nps_score_sum,
+        sum(coalesce(deltas_by_day.nps_respondents_delta, 0)) over (
+            partition by customer_days.customer_id
+            order by customer_days.date_day
+            rows between unbounded preceding and current row
+        ) as nps_respondents,
+        sum(coalesce(deltas_by_day.csat_score_delta, 0)) over (
+            partition by customer_days.customer_id
+            order by customer_days.date_day
+            rows between unbounded preceding and current row
+        ) as csat_score_sum,
+        sum(coalesce(deltas_by_day.csat_respondents_delta, 0)) over (
+            partition by customer_days.customer_id
+            order by customer_days.date_day
+            rows between unbounded preceding and current row
+        ) as csat_respondents
+    from customer_days
+    left join deltas_by_day
+        on
+            customer_days.customer_id = deltas_by_day.customer_id
+            and customer_days.date_day = deltas_by_day.date_day
+
+),
+
+parts as (
+
+    select
+        customer_id,
+        date_day,
+        cast(nps_respondents as integer) as nps_respondents,
+        cast(csat_respondents as integer) as csat_respondents,
+        case when nps_respondents > 0 then cast(nps_score_sum as double) / nps_respondents end as mean_nps,
+        case when csat_respondents > 0 then cast(csat_score_sum as double) / csat_respondents end as mean_csat
+    from sums_by_day
+
+),
+
+final as (
+
+    select
+        customer_id,
+        date_day,
+        nps_respondents,
+        mean_nps,
+        csat_respondents,
+        mean_csat,
+        case
+            when mean_nps is not null and mean_csat is not null
+                then round({{ health_weighted_mean('health_sentiment_weights', {
+                    'nps': nps_part,
+                    'csat': csat_part,
+                }) }}, 2)
+            when mean_nps is not null then round({{ nps_part }}, 2)
+            when mean_csat is not null then round({{ csat_part }}, 2)
+        end as sentiment_score
+    from parts
+
+)
+
+select * from final

@@ -1,0 +1,220 @@
+{#- Product usage per customer and day of the health grid, over trailing windows
+    that end on the day (inclusive): the inputs of the adoption and engagement
+    components and of cs expansion signals.
+
+    * active_users_30d: distinct users with an activity event (catalogue
+      counts_as_activity) in the 30 days ending on the day.
+    * key_features_used_30d: distinct key-feature events (catalogue
+      is_key_feature, by event_name) used in those 30 days.
+    * active_user_days_30d: user-days with activity in those 30 days (DAU/MAU =
+      active_user_days_30d / (30 * active_users_30d)).
+    * last_activity_date: the customer's latest activity day on or before the day
+      (trial usage before the first paid day included).
+    * has_product_users: the customer has at least one product user mapped to it
+      (int_segment_users_mapped), whatever the day; without one, usage cannot be
+      measured and the usage components are null rather than 0.
+    Windows are computed as coverage ranges (+1 / -1 deltas) summed cumulatively
+    over the grid: no join of events to days. -#}
+
+with
+
+customer_days as (
+
+    select
+        customer_id,
+        date_day,
+        first_paid_date
+    from {{ ref('int_health_customer_days') }}
+
+),
+
+activity_events as (
+
+    select
+        customer_id,
+        user_id,
+        date_day,
+        event_name,
+        is_key_feature
+    from {{ ref('int_product_events_daily') }}
+    where counts_as_activity
+
+),
+
+mapped_users as (
+
+    select distinct customer_id
+    from {{ ref('int_segment_users_mapped') }}
+    where customer_id is not null
+
+),
+
+first_paid_days as (
+
+    select distinct
+        customer_id,
+        first_paid_date
+    from customer_days
+
+),
+
+user_active_days as (
+
+    select distinct
+        customer_id,
+        user_id,
+        date_day
+    from activity_events
+
+),
+
+key_feature_days as (
+
+    select distinct
+        customer_id,
+        event_name,
+        date_day
+    from activity_events
+    where is_key_feature
+
+),
+
+active_user_islands as (
+
+    {{ health_coverage_islands('user_active_days', ['customer_id', 'user_id'], 30) }}
+
+),
+
+key_feature_islands as (
+
+    {{ health_coverage_islands('key_feature_days', ['customer_id', 'event_name'], 30) }}
+
+),
+
+{# Every change, dated; changes before the first paid day land on it. #}
+deltas as (
+
+    select
+        customer_id,
+        start_date as date_day,
+        1 as active_users_delta,
+        0 as key_features_delta,
+        0 as active_user_days_delta,
+        cast(null as date) as activity_date
+    from active_user_islands
+    union all
+    select
+        customer_id,
+        end_date as date_day,
+        -1 as active_users_delta,
+        0 as key_features_delta,
+        0 as active_user_days_delta,
+        cast(null as date) as activity_date
+    from active_user_islands
+    union all
+    select
+        customer_id,
+        start_date as date_day,
+        0 as active_users_delta,
+        1 as key_features_delta,
+        0 as active_user_days_delta,
+        cast(null as date) as activity_date
+    from key_feature_islands
+    union all
+    select
+        customer_id,
+        end_date as date_day,
+        0 as active_users_delta,
+        -1 as key_features_delta,
+        0 as active_user_days_delta,
+        cast(null as date) as activity_date
+    from key_feature_islands
+    union all
+    select
+        customer_id,
+        date_day,
+        0 as active_users_delta,
+        0 as key_features_delta,
+        1 as active_user_days_delta,
+        date_day as activity_date
+    from user_active_days
+    union all
+    select
+        customer_id,
+        cast({{ dbt.dateadd('day', 30, 'date_day') }} as date) as date_day,
+        0 as active_users_delta,
+        0 as key_features_delta,
+        -1 as active_user_days_delta,
+        cast(null as date) as activity_date
+    from user_active_days
+
+),
+
+deltas_by_day as (
+
+    select
+        deltas.customer_id,
+        greatest(deltas.date_day, first_paid_days.first_paid_date) as date_day,
+        sum(deltas.active_users_delta) as active_users_delta,
+        sum(deltas.key_features_delta) as key_features_delta,
+        sum(deltas.active_user_days_delta) as active_user_days_delta,
+        max(deltas.activity_date) as last_activity_date
+    from deltas
+    inner join first_paid_days
+        on deltas.customer_id = first_paid_days.customer_id
+    group by 1, 2
+
+),
+
+usage_by_day as (
+
+    select
+        customer_days.customer_id,
+        customer_days.date_day,
+        sum(coalesce(deltas_by_day.active_users_delta, 0)) over (
+            partition by customer_days.customer_id
+            order by customer_days.date_day
+            rows between unbounded preceding and current row
+        ) as active_users_30d,
+        sum(coalesce(deltas_by_day.key_features_delta, 0)) over (
+            partition by customer_days.customer_id
+            order by customer_days.date_day
+            rows between unbounded preceding and current row
+        ) as key_features_used_30d,
+        sum(coalesce(deltas_by_day.active_user_days_delta, 0)) over (
+            partition by customer_days.customer_id
+            order by customer_days.date_day
+            rows between unbounded preceding and current row
+        ) as active_user_days_30d,
+        max(deltas_by_day.last_activity_date) over (
+            partition by customer_days.customer_id
+            order by customer_days.date_day
+            rows between unbounded preceding and current row
+        ) as last_activity_date
+    from customer_days
+    left join deltas_by_day
+        on
+            customer_days.customer_id = deltas_by_day.customer_id
+            and customer_days.date_day = deltas_by_day.date_day
+
+),
+
+final as (
+
+    select
+        usage_by_day.customer_id,
+        usage_by_day.date_day,
+        mapped_users.customer_id is not null as has_product_users,
+        cast(usage_by_day.active_users_30d as integer) as active_users_30d,
+        cast(usage_by_day.key_features_used_30d as integer) as key_features_used_30d,
+        cast(usage_by_day.active_user_days_30d as integer) as active_user_days_30d,
+        usage_by_day.last_activity_date,
+        cast({{ dbt.datediff('usage_by_day.last_activity_date', 'usage_by_day.date_day', 'day') }} as integer)
+            as days_since_last_activity
+    from usage_by_day
+    left join mapped_users
+        on usage_by_day.customer_id = mapped_users.customer_id
+
+)
+
+select * from final
