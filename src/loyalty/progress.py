@@ -41,9 +41,19 @@ class Counter:
                 if status in ("error", "fail", "warn"):
                     self._progress.console.print(f"  {status.upper():<5} {label}", markup=False, highlight=False)
                 return
+            # plain output (a log, CI): every failure, and a progress line every ~10 % of the steps
             total = "?" if self.total is None else str(self.total)
             width = len(total)
-            self._reporter.line(f"  [{self.done:>{width}}/{total}] {status:<5} {label}")
+            if status in ("error", "fail", "warn"):
+                self._reporter.line(f"  [{self.done:>{width}}/{total}] {status:<5} {label}")
+            elif self.done % self.plain_every == 0 or self.done == self.total:
+                self._reporter.line(f"  [{self.done:>{width}}/{total}] {self._description}")
+
+    @property
+    def plain_every(self) -> int:
+        """Steps between progress lines in plain output: a tenth of the total, at least 5 (50 while
+        the total is unknown); the last step always gets a line."""
+        return max(5, -(-self.total // 10)) if self.total else 50
 
 
 class Reporter:
@@ -78,7 +88,8 @@ class Reporter:
 
     @contextmanager
     def counter(self, description: str, total: int | None = None) -> Iterator[Counter]:
-        """A progress bar on a terminal, one '[n/total] status label' line per step otherwise."""
+        """A progress bar on a terminal; otherwise a '[n/total] status label' line per failed
+        step and a '[n/total] description' line every tenth of the steps."""
         counter = Counter(self, description, total)
         if not self.fancy:
             yield counter

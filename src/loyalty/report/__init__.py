@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -71,10 +72,15 @@ def write_report(warehouse: Path, out: Path, generated_at: datetime | None = Non
 
 def write_docs(project_dir: Path, warehouse: Path, out: Path, target_path: Path | None = None,
                log_path: Path | None = None) -> Path:
-    """`dbt docs generate --static` on `warehouse`; copies the self-contained static_index.html to `out`."""
-    settings = dbt_ops.DbtSettings(project_dir=project_dir, db_path=warehouse, target_path=target_path,
-                                   log_path=log_path)
-    outcome = dbt_ops.run(settings, ["docs", "generate", "--static"])
+    """`dbt docs generate --static` on a throw-away copy of `warehouse` (dbt-duckdb opens its file
+    read-write, and the published warehouse must only change through write-audit-publish); copies the
+    self-contained static_index.html to `out`."""
+    with tempfile.TemporaryDirectory(prefix="loyalty-docs-") as scratch:
+        snapshot = Path(scratch) / "catalog.duckdb"
+        shutil.copyfile(warehouse, snapshot)
+        settings = dbt_ops.DbtSettings(project_dir=project_dir, db_path=snapshot, target_path=target_path,
+                                       log_path=log_path)
+        outcome = dbt_ops.run(settings, ["docs", "generate", "--static"])
     if not outcome.success:
         raise DocsError("dbt docs generate failed: " + "; ".join(outcome.exceptions or outcome.failed_commands))
     produced = _target_dir(project_dir, target_path) / "static_index.html"
