@@ -11,20 +11,56 @@
       with feature null and every flag false: unknown events count as neither
       key feature nor activity (the seed's documented rule).
     * Aggregation happens before the catalogue join (events -> user-day-event
-      first) so the wide table is never joined row by row. -#}
+      first) so the wide table is never joined row by row.
+    * last_received_at (latest arrival among the group's events) is the
+      watermark of the incremental refresh below.
+
+    Incremental refresh (docs/architecture.md, "Incremental refresh"):
+    * Strategy delete+insert keyed on date_day: a run recomputes whole UTC days
+      from staging and replaces exactly those days. Whole days, not single
+      (user, day, event) groups, because a day is the unit a late event, a
+      redelivery (dedup: the latest received_at wins, possibly stamped on another
+      day) or a rejection can change; a day is small (customers x users x event
+      names), and re-counting it from the valid rows keeps dedup and rejects
+      exactly as a full build has them. merge would need a row key and cannot
+      remove groups that vanished; append cannot correct anything; microbatch
+      selects input by event time, so an event stamped on an old day but received
+      today would be missed. On Spark (no delete+insert) the same day replacement
+      is insert_overwrite of date_day partitions (config: dbt_project.yml).
+    * Affected days = days of every raw row (valid or rejected) sharing an event
+      id with a row received on or after (latest received_at already processed -
+      var events_incremental_lookback_days days): a late event lands on its own
+      day, a redelivered event's previous day is re-counted too. Plus: days after
+      the latest processed day (as_of_date moved on), every day of a user whose
+      customer mapping changed (int_segment_users_mapped moves a user's whole
+      history) and every day holding an event whose catalogue attributes changed.
+      The lookback is on arrival (received_at), not on event time, so loads that
+      land out of order within the window are still picked up.
+    * The affected-day lookup needs the rejected duplicates, so the model reads
+      base_segment__tracks (every raw row with its verdict) once; valid events are
+      its rows with reject_reason null, i.e. exactly stg_segment__tracks.
+    * --full-refresh (or a table without last_received_at, e.g. the first run
+      after the table materialisation) rebuilds every day. Moving as_of_date
+      backwards needs --full-refresh (days after it are not deleted; the data test
+      on date_day fails until then), as does a day that loses every row on
+      recompute (all its events rejected or moved away), which keeps its old rows. -#}
+
+{%- set is_refresh = incremental_relation_has_column('last_received_at') %}
+
+-- sqlfluff:indentation:template_blocks_indent:false
 
 with
 
-tracks as (
+raw_tracks as (
 
     select
+        event_id,
         user_id,
         event_name,
+        received_at,
+        reject_reason,
         cast(event_at as date) as date_day
-    from {{ ref('stg_segment__tracks') }}
-    where
-        user_id is not null
-        and cast(event_at as date) <= {{ as_of_date() }}
+    from {{ ref('base_segment__tracks') }}
 
 ),
 
@@ -51,14 +87,201 @@ catalogue as (
 
 ),
 
+valid_events as (
+
+    select
+        user_id,
+        event_name,
+        received_at,
+        date_day
+    from raw_tracks
+    where
+        reject_reason is null
+        and user_id is not null
+        and date_day <= {{ as_of_date() }}
+
+),
+
+{% if is_refresh %}
+
+processed as (
+
+    select
+        customer_id,
+        user_id,
+        date_day,
+        event_name,
+        feature,
+        is_key_feature,
+        is_onboarding_milestone,
+        onboarding_milestone,
+        counts_as_activity,
+        last_received_at
+    from {{ this }}
+
+),
+
+watermarks as (
+
+    select
+        max(last_received_at) as max_received_at,
+        max(date_day) as max_date_day
+    from processed
+
+),
+
+recently_received_event_ids as (
+
+    select distinct raw_tracks.event_id
+    from raw_tracks
+    cross join watermarks
+    where
+        raw_tracks.received_at
+        >= {{ dbt.dateadd('day', -1 * var('events_incremental_lookback_days') | int, 'watermarks.max_received_at') }}
+
+),
+
+{# Late events land on their own day; a redelivery also re-counts the day of
+   the copy it replaces (or that replaces it). #}
+received_days as (
+
+    select distinct raw_tracks.date_day
+    from raw_tracks
+    inner join recently_received_event_ids
+        on raw_tracks.event_id = recently_received_event_ids.event_id
+
+),
+
+new_days as (
+
+    select distinct valid_events.date_day
+    from valid_events
+    cross join watermarks
+    where valid_events.date_day > coalesce(watermarks.max_date_day, cast('1900-01-01' as date))
+
+),
+
+processed_users as (
+
+    select distinct
+        user_id,
+        customer_id
+    from processed
+
+),
+
+{# Users moved to another customer, unmapped, or mapped for the first time. #}
+remapped_users as (
+
+    select coalesce(processed_users.user_id, users.user_id) as user_id
+    from processed_users
+    full outer join users
+        on processed_users.user_id = users.user_id
+    where processed_users.customer_id is distinct from users.customer_id
+
+),
+
+remapped_days as (
+
+    select processed.date_day
+    from processed
+    inner join remapped_users
+        on processed.user_id = remapped_users.user_id
+    union
+    select valid_events.date_day
+    from valid_events
+    inner join remapped_users
+        on valid_events.user_id = remapped_users.user_id
+
+),
+
+processed_event_attributes as (
+
+    select distinct
+        event_name,
+        feature,
+        is_key_feature,
+        is_onboarding_milestone,
+        onboarding_milestone,
+        counts_as_activity
+    from processed
+
+),
+
+recatalogued_event_names as (
+
+    select processed_event_attributes.event_name
+    from processed_event_attributes
+    left join catalogue
+        on processed_event_attributes.event_name = catalogue.event_name
+    where
+        processed_event_attributes.feature is distinct from catalogue.feature
+        or processed_event_attributes.is_key_feature is distinct from coalesce(catalogue.is_key_feature, false)
+        or processed_event_attributes.is_onboarding_milestone
+        is distinct from coalesce(catalogue.is_onboarding_milestone, false)
+        or processed_event_attributes.onboarding_milestone is distinct from catalogue.onboarding_milestone
+        or processed_event_attributes.counts_as_activity is distinct from coalesce(catalogue.counts_as_activity, false)
+
+),
+
+recatalogued_days as (
+
+    select distinct processed.date_day
+    from processed
+    inner join recatalogued_event_names
+        on processed.event_name = recatalogued_event_names.event_name
+
+),
+
+affected_days as (
+
+    select date_day from received_days
+    union
+    select date_day from new_days
+    union
+    select date_day from remapped_days
+    union
+    select date_day from recatalogued_days
+
+),
+
+events_in_scope as (
+
+    select
+        valid_events.user_id,
+        valid_events.event_name,
+        valid_events.received_at,
+        valid_events.date_day
+    from valid_events
+    inner join affected_days
+        on valid_events.date_day = affected_days.date_day
+
+),
+
+{% else %}
+
+events_in_scope as (
+
+    select
+        user_id,
+        event_name,
+        received_at,
+        date_day
+    from valid_events
+
+),
+
+{% endif %}
+
 events_per_user_day as (
 
     select
         user_id,
         date_day,
         event_name,
-        count(*) as event_count
-    from tracks
+        count(*) as event_count,
+        max(received_at) as last_received_at
+    from events_in_scope
     group by 1, 2, 3
 
 ),
@@ -75,7 +298,8 @@ final as (
         coalesce(catalogue.is_key_feature, false) as is_key_feature,
         coalesce(catalogue.is_onboarding_milestone, false) as is_onboarding_milestone,
         catalogue.onboarding_milestone,
-        coalesce(catalogue.counts_as_activity, false) as counts_as_activity
+        coalesce(catalogue.counts_as_activity, false) as counts_as_activity,
+        events_per_user_day.last_received_at
     from events_per_user_day
     inner join users
         on events_per_user_day.user_id = users.user_id
