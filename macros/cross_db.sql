@@ -18,7 +18,7 @@
 {%- endmacro %}
 
 {% macro default__to_utc_timestamp(expression) -%}
-    cast(timezone('UTC', try_cast(cast({{ expression }} as varchar) as timestamptz)) as timestamp)
+    cast(timezone('UTC', try_cast(cast({{ expression }} as {{ dbt.type_string() }}) as timestamptz)) as timestamp)
 {%- endmacro %}
 
 {#- Text 'true'/'false' (any case, also 1/0, t/f, yes/no) or boolean -> boolean. -#}
@@ -27,7 +27,7 @@
 {%- endmacro %}
 
 {% macro default__to_boolean(expression) -%}
-    try_cast(lower(trim(cast({{ expression }} as varchar))) as boolean)
+    try_cast(lower(trim(cast({{ expression }} as {{ dbt.type_string() }}))) as boolean)
 {%- endmacro %}
 
 {#- The value at a top-level key of a JSON object held as text; null when the text
@@ -56,4 +56,33 @@
         when json_type(cast({{ json_text }} as json)) <> 'OBJECT' then 'not_object'
         else 'object'
     end
+{%- endmacro %}
+
+{#- The 8-byte floating-point type: double on DuckDB and Spark, double precision on
+    PostgreSQL (which has no type called double). Models write
+    cast(x as {{ type_double() }}); text is dbt.type_string(). -#}
+{% macro type_double() -%}
+    {{ return(adapter.dispatch('type_double', 'b2b_loyalty')()) }}
+{%- endmacro %}
+
+{% macro default__type_double() -%}
+    double
+{%- endmacro %}
+
+{#- A double rounded to `places` decimals (a number type the caller casts on).
+    PostgreSQL has round(numeric, int) only; it rounds the double's shortest exact
+    text form, which is what DuckDB and Spark round too. -#}
+{% macro round_double(expression, places) -%}
+    {{ return(adapter.dispatch('round_double', 'b2b_loyalty')(expression, places)) }}
+{%- endmacro %}
+
+{% macro default__round_double(expression, places) -%}
+    round(cast({{ expression }} as {{ type_double() }}), {{ places }})
+{%- endmacro %}
+
+{#- How deeply nested a JSON document PostgreSQL and Spark accept as valid (their
+    validators reduce one level per pass, see postgres_json_valid); deeper documents
+    count as invalid JSON there. DuckDB has no limit. -#}
+{% macro json_max_nesting_depth() -%}
+    {{ return(8) }}
 {%- endmacro %}

@@ -2,17 +2,17 @@
 
 {#- E-mail addresses compare case- and whitespace-insensitively (SOURCES.md). -#}
 {% macro normalise_email(expression) -%}
-    nullif(lower(trim(cast({{ expression }} as varchar))), '')
+    nullif(lower(trim(cast({{ expression }} as {{ dbt.type_string() }}))), '')
 {%- endmacro %}
 
 {#- Trimmed text, empty string -> null. -#}
 {% macro clean_text(expression) -%}
-    nullif(trim(cast({{ expression }} as varchar)), '')
+    nullif(trim(cast({{ expression }} as {{ dbt.type_string() }})), '')
 {%- endmacro %}
 
 {#- ISO currency code, upper case. -#}
 {% macro normalise_currency(expression) -%}
-    nullif(upper(trim(cast({{ expression }} as varchar))), '')
+    nullif(upper(trim(cast({{ expression }} as {{ dbt.type_string() }}))), '')
 {%- endmacro %}
 
 {#- Divisor from a currency's minor unit to its major unit: 1 for Stripe's

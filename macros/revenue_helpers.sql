@@ -7,10 +7,10 @@
     one-time price (no interval) or an unknown unit. Double precision. -#}
 {% macro revenue_interval_months(interval_expression, count_expression) -%}
     case {{ interval_expression }}
-        when 'day' then cast({{ count_expression }} as double) * 12 / 365.25
-        when 'week' then cast({{ count_expression }} as double) * 12 / 52
-        when 'month' then cast({{ count_expression }} as double)
-        when 'year' then cast({{ count_expression }} as double) * 12
+        when 'day' then cast({{ count_expression }} as {{ type_double() }}) * 12 / 365.25
+        when 'week' then cast({{ count_expression }} as {{ type_double() }}) * 12 / 52
+        when 'month' then cast({{ count_expression }} as {{ type_double() }})
+        when 'year' then cast({{ count_expression }} as {{ type_double() }}) * 12
     end
 {%- endmacro %}
 
@@ -20,10 +20,10 @@
     (a 52-per-year weekly price of 30 is 130, not 129.99999999999997). -#}
 {% macro revenue_monthly_amount(amount_expression, interval_expression, count_expression) -%}
     case {{ interval_expression }}
-        when 'day' then cast({{ amount_expression }} as double) * 365.25 / (cast({{ count_expression }} as double) * 12)
-        when 'week' then cast({{ amount_expression }} as double) * 52 / (cast({{ count_expression }} as double) * 12)
-        when 'month' then cast({{ amount_expression }} as double) / cast({{ count_expression }} as double)
-        when 'year' then cast({{ amount_expression }} as double) / (cast({{ count_expression }} as double) * 12)
+        when 'day' then cast({{ amount_expression }} as {{ type_double() }}) * 365.25 / (cast({{ count_expression }} as {{ type_double() }}) * 12)
+        when 'week' then cast({{ amount_expression }} as {{ type_double() }}) * 52 / (cast({{ count_expression }} as {{ type_double() }}) * 12)
+        when 'month' then cast({{ amount_expression }} as {{ type_double() }}) / cast({{ count_expression }} as {{ type_double() }})
+        when 'year' then cast({{ amount_expression }} as {{ type_double() }}) / (cast({{ count_expression }} as {{ type_double() }}) * 12)
     end
 {%- endmacro %}
 
@@ -31,7 +31,7 @@
     Everything downstream of the stored amount is exact decimal arithmetic, so
     differences below 0.000001 are no change (METRICS.md). -#}
 {% macro revenue_amount(expression) -%}
-    cast(round(cast({{ expression }} as double), 6) as decimal(38, 6))
+    cast({{ round_double(expression, 6) }} as decimal(38, 6))
 {%- endmacro %}
 
 {#- numerator / denominator as a double; null when the denominator is 0 or null
@@ -39,7 +39,7 @@
 {% macro revenue_ratio(numerator, denominator) -%}
     case
         when {{ denominator }} <> 0
-            then cast({{ numerator }} as double) / cast({{ denominator }} as double)
+            then cast({{ numerator }} as {{ type_double() }}) / cast({{ denominator }} as {{ type_double() }})
     end
 {%- endmacro %}
 
@@ -85,7 +85,7 @@
 {#- A segment value for retention: null or blank -> 'unknown' (METRICS.md asks for
     every customer in some segment). -#}
 {% macro revenue_segment_value(expression) -%}
-    coalesce(nullif(trim(cast({{ expression }} as varchar)), ''), 'unknown')
+    coalesce(nullif(trim(cast({{ expression }} as {{ dbt.type_string() }})), ''), 'unknown')
 {%- endmacro %}
 
 {#- An instant far in the future for open intervals (discount end null = open). -#}

@@ -38,5 +38,5 @@
 {#- Any value as text for a reject_detail message; null renders as 'null' so the
     message never collapses to null under ||. -#}
 {% macro detail_text(expression) -%}
-    coalesce(cast({{ expression }} as varchar), 'null')
+    coalesce(cast({{ expression }} as {{ dbt.type_string() }}), 'null')
 {%- endmacro %}

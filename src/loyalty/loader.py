@@ -8,39 +8,26 @@ transaction: a failed load leaves the previous raw data as it was.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import pyarrow.parquet as pq
 
-from loyalty.contract import SCHEMAS, TABLES, Table
-
-DEFAULT_SCHEMAS: Mapping[str, str] = {schema: schema for schema in SCHEMAS}
-FORMATS = ("parquet", "csv")  # preference order when both files exist
+from loyalty.book_files import (  # noqa: F401  (re-exported: the loader's public names)
+    DEFAULT_SCHEMAS,
+    FORMATS,
+    LoadError,
+    SourceFile,
+    check_columns,
+    check_schema_mapping,
+    find_file,
+    inspect_book,
+    read_header,
+)
+from loyalty.contract import SCHEMAS
 
 _CSV_LINE = re.compile(r"\bLine:\s*(\d+)")
-
-
-class LoadError(Exception):
-    """A book that does not match the source contract, or a file DuckDB cannot read."""
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    """One contract table's file in the book, with the columns its header names."""
-
-    table: Table
-    path: Path
-    format: str
-    columns: tuple[str, ...]
-
-    @property
-    def absent_optional(self) -> tuple[str, ...]:
-        return tuple(c for c in self.table.columns if c not in self.columns)
 
 
 def quote_ident(name: str) -> str:
@@ -50,63 +37,6 @@ def quote_ident(name: str) -> str:
 
 def quote_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
-
-
-def find_file(source_dir: Path, table: Table) -> tuple[Path, str]:
-    """<dir>/<schema>/<table>.parquet, else .csv; LoadError naming both when neither exists."""
-    candidates = [(source_dir / table.schema / f"{table.name}.{fmt}", fmt) for fmt in FORMATS]
-    for path, fmt in candidates:
-        if path.is_file():
-            return path, fmt
-    tried = " or ".join(str(p) for p, _ in candidates)
-    raise LoadError(f"{table.qualified}: missing file {tried}")
-
-
-def read_header(path: Path, fmt: str) -> tuple[str, ...]:
-    """The column names of a CSV header line or a Parquet schema."""
-    if fmt == "parquet":
-        try:
-            return tuple(pq.read_schema(path).names)
-        except Exception as exc:  # pyarrow raises several types for a bad file
-            raise LoadError(f"{path}: not a readable Parquet file ({exc})") from exc
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as fh:
-            header = next(csv.reader(fh), None)
-    except UnicodeDecodeError as exc:
-        raise LoadError(f"{path}: row 1 (header) is not UTF-8 text ({exc.reason})") from exc
-    if not header:
-        raise LoadError(f"{path}: row 1: empty file, expected a header row of column names")
-    return tuple(name.strip() for name in header)
-
-
-def check_columns(table: Table, path: Path, columns: tuple[str, ...]) -> None:
-    """LoadError naming the file and the columns when a header breaks the contract."""
-    problems = []
-    repeated = sorted({c for c in columns if columns.count(c) > 1})
-    if repeated:
-        problems.append(f"repeated column(s) {', '.join(repeated)}")
-    missing = [c for c in table.required if c not in columns]
-    if missing:
-        problems.append(f"missing required column(s) {', '.join(missing)}")
-    extra = [c for c in columns if c not in table.columns]
-    if extra:
-        problems.append(f"unexpected column(s) {', '.join(extra)} (not in the {table.qualified} contract)")
-    if problems:
-        raise LoadError(f"{path}: " + "; ".join(problems) + f". Expected columns: {', '.join(table.columns)}")
-
-
-def inspect_book(source_dir: Path) -> list[SourceFile]:
-    """Every contract table's file, checked against the contract. Nothing is loaded."""
-    source_dir = Path(source_dir)
-    if not source_dir.is_dir():
-        raise LoadError(f"{source_dir}: not a folder (expected <dir>/<schema>/<table>.csv or .parquet)")
-    files = []
-    for table in TABLES:
-        path, fmt = find_file(source_dir, table)
-        columns = read_header(path, fmt)
-        check_columns(table, path, columns)
-        files.append(SourceFile(table, path, fmt, columns))
-    return files
 
 
 def select_sql(source: SourceFile) -> str:
@@ -150,11 +80,7 @@ def load_book(
     ('schema.table'). Raises LoadError, with nothing changed in the database, when a file
     is missing, breaks the contract, or cannot be read.
     """
-    unknown = sorted(set(schemas) - set(SCHEMAS))
-    absent = sorted(set(SCHEMAS) - set(schemas))
-    if unknown or absent:
-        raise LoadError(f"schema mapping must name exactly {', '.join(SCHEMAS)}; "
-                        f"unknown {unknown or '-'}, absent {absent or '-'}")
+    check_schema_mapping(schemas)
     say = progress or (lambda _message: None)
     files = inspect_book(Path(source_dir))
     db_path = Path(db_path)
@@ -181,3 +107,35 @@ def load_book(
             con.rollback()
             raise
     return counts
+
+
+TARGETS = ("duckdb", "postgres", "spark")  # the dbt targets of profiles.yml
+
+
+def load_book_into(
+    target: str,
+    source_dir: Path,
+    db_path: Path | None = None,
+    schemas: Mapping[str, str] = DEFAULT_SCHEMAS,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, int]:
+    """`load_book` for any dbt target: duckdb (this module, into `db_path`), postgres
+    (loyalty.loader_postgres, connection from the DBT_PG_* variables) or spark
+    (loyalty.loader_spark, the process's Spark session; needs pyspark, see .venv-spark)."""
+    if target == "duckdb":
+        if db_path is None:
+            raise LoadError("the duckdb target needs a warehouse file (db_path)")
+        return load_book(source_dir, db_path, schemas, progress)
+    if target == "postgres":
+        from loyalty import loader_postgres
+
+        return loader_postgres.load_book(source_dir, schemas=schemas, progress=progress)
+    if target == "spark":
+        try:
+            from loyalty import loader_spark
+            import pyspark  # noqa: F401
+        except ImportError as exc:
+            raise LoadError("the spark target needs pyspark: run `bash scripts/spark_env.sh`, then "
+                            f"`.venv-spark/bin/python -m loyalty.loader_spark --from DIR` ({exc})") from exc
+        return loader_spark.load_book(source_dir, schemas=schemas, progress=progress)
+    raise LoadError(f"unknown target {target!r}; expected one of {', '.join(TARGETS)}")

@@ -40,7 +40,7 @@ declared_sources as (
     select '{{ source_table }}' as source_table
     {% if not loop.last %}union all{% endif %}
     {% else %}
-    select cast(null as varchar) as source_table where 1 = 0
+    select cast(null as {{ dbt.type_string() }}) as source_table where 1 = 0
     {% endfor %}
 
 ),

@@ -10,14 +10,14 @@ with
 fx_rates as (
 
     select
-        upper(trim(cast(currency_code as varchar))) as currency_code,
+        upper(trim(cast(currency_code as {{ dbt.type_string() }}))) as currency_code,
         cast(rate_date as date) as rate_date,
-        cast(rate_to_usd as double) as rate_to_usd
+        cast(rate_to_usd as {{ type_double() }}) as rate_to_usd
     from {{ ref('fx_rates_daily') }}
     where
         rate_to_usd is not null
         and rate_date is not null
-        and upper(trim(cast(currency_code as varchar))) <> 'USD'
+        and upper(trim(cast(currency_code as {{ dbt.type_string() }}))) <> 'USD'
 
 ),
 
@@ -67,7 +67,7 @@ usd as (
     select
         'USD' as currency_code,
         cast('0001-01-01' as date) as rate_date,
-        cast(1 as double) as rate_to_usd,
+        cast(1 as {{ type_double() }}) as rate_to_usd,
         cast('0001-01-01' as date) as valid_from,
         cast('9999-12-31' as date) as valid_to
 

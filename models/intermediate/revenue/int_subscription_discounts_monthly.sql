@@ -64,7 +64,7 @@ qualifying_discounts as (
         coalesce(discounts.end_at, {{ revenue_open_end() }}) as end_at,
         coupons.duration,
         coupons.currency,
-        cast(coupons.percent_off as double) as percent_off,
+        cast(coupons.percent_off as {{ type_double() }}) as percent_off,
         coupons.amount_off,
         cast(discounts.start_at as date) as fx_date
     from discounts
@@ -80,7 +80,7 @@ converted as (
 
     select
         qualifying_discounts.*,
-        cast(qualifying_discounts.amount_off as double) * fx_rates.rate_to_usd as amount_off_usd,
+        cast(qualifying_discounts.amount_off as {{ type_double() }}) * fx_rates.rate_to_usd as amount_off_usd,
         coalesce(fx_rates.rate_date > qualifying_discounts.fx_date, false) as is_fx_fallback
     from qualifying_discounts
     left join fx_rates

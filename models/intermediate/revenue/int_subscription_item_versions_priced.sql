@@ -138,11 +138,11 @@ final as (
                 and unit_amount is not null
                 and fx_rate_to_usd is not null
                 then {{ revenue_monthly_amount(
-                    'cast(quantity as double) * cast(unit_amount as double) * fx_rate_to_usd',
+                    'cast(quantity as ' ~ type_double() ~ ') * cast(unit_amount as ' ~ type_double() ~ ') * fx_rate_to_usd',
                     'recurring_interval',
                     'recurring_interval_count'
                 ) }}
-            else cast(0 as double)
+            else cast(0 as {{ type_double() }})
         end as item_mrr_usd,
         version_start_at,
         version_end_at,

@@ -65,8 +65,8 @@ final as (
         case
             when book_rows.book_cohort_mrr > 0
                 then
-                    cast(channel_rows.cohort_mrr as double)
-                    / cast(book_rows.book_cohort_mrr as double)
+                    cast(channel_rows.cohort_mrr as {{ type_double() }})
+                    / cast(book_rows.book_cohort_mrr as {{ type_double() }})
         end as share_of_cohort_mrr,
         book_rows.book_nrr_12m,
         book_rows.book_grr_12m,

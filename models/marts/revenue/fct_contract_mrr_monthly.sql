@@ -156,7 +156,7 @@ final as (
     select
         rounded.subscription_id,
         coalesce(
-            contracts.customer_id, {{ revenue_unmapped_customer_id('cast(null as varchar)') }}
+            contracts.customer_id, {{ revenue_unmapped_customer_id('cast(null as ' ~ dbt.type_string() ~ ')') }}
         ) as customer_id,
         contracts.stripe_customer_id,
         rounded.month,

@@ -7,10 +7,10 @@ with
 person_rejects as (
 
     select
-        cast('delighted.person' as varchar) as source_table,
-        cast(source_row_key as varchar) as source_row_key,
-        cast(reject_reason as varchar) as reject_reason,
-        cast(reject_detail as varchar) as reject_detail
+        cast('delighted.person' as {{ dbt.type_string() }}) as source_table,
+        cast(source_row_key as {{ dbt.type_string() }}) as source_row_key,
+        cast(reject_reason as {{ dbt.type_string() }}) as reject_reason,
+        cast(reject_detail as {{ dbt.type_string() }}) as reject_detail
     from {{ ref('base_delighted__person') }}
     where reject_reason is not null
 
@@ -19,10 +19,10 @@ person_rejects as (
 survey_response_rejects as (
 
     select
-        cast('delighted.survey_response' as varchar) as source_table,
-        cast(source_row_key as varchar) as source_row_key,
-        cast(reject_reason as varchar) as reject_reason,
-        cast(reject_detail as varchar) as reject_detail
+        cast('delighted.survey_response' as {{ dbt.type_string() }}) as source_table,
+        cast(source_row_key as {{ dbt.type_string() }}) as source_row_key,
+        cast(reject_reason as {{ dbt.type_string() }}) as reject_reason,
+        cast(reject_detail as {{ dbt.type_string() }}) as reject_detail
     from {{ ref('base_delighted__survey_response') }}
     where reject_reason is not null
 

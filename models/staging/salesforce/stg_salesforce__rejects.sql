@@ -7,10 +7,10 @@ with
 account_rejects as (
 
     select
-        cast('salesforce.account' as varchar) as source_table,
-        cast(source_row_key as varchar) as source_row_key,
-        cast(reject_reason as varchar) as reject_reason,
-        cast(reject_detail as varchar) as reject_detail
+        cast('salesforce.account' as {{ dbt.type_string() }}) as source_table,
+        cast(source_row_key as {{ dbt.type_string() }}) as source_row_key,
+        cast(reject_reason as {{ dbt.type_string() }}) as reject_reason,
+        cast(reject_detail as {{ dbt.type_string() }}) as reject_detail
     from {{ ref('base_salesforce__account') }}
     where reject_reason is not null
 
@@ -19,10 +19,10 @@ account_rejects as (
 contact_rejects as (
 
     select
-        cast('salesforce.contact' as varchar) as source_table,
-        cast(source_row_key as varchar) as source_row_key,
-        cast(reject_reason as varchar) as reject_reason,
-        cast(reject_detail as varchar) as reject_detail
+        cast('salesforce.contact' as {{ dbt.type_string() }}) as source_table,
+        cast(source_row_key as {{ dbt.type_string() }}) as source_row_key,
+        cast(reject_reason as {{ dbt.type_string() }}) as reject_reason,
+        cast(reject_detail as {{ dbt.type_string() }}) as reject_detail
     from {{ ref('base_salesforce__contact') }}
     where reject_reason is not null
 
@@ -31,10 +31,10 @@ contact_rejects as (
 user_rejects as (
 
     select
-        cast('salesforce.user' as varchar) as source_table,
-        cast(source_row_key as varchar) as source_row_key,
-        cast(reject_reason as varchar) as reject_reason,
-        cast(reject_detail as varchar) as reject_detail
+        cast('salesforce.user' as {{ dbt.type_string() }}) as source_table,
+        cast(source_row_key as {{ dbt.type_string() }}) as source_row_key,
+        cast(reject_reason as {{ dbt.type_string() }}) as reject_reason,
+        cast(reject_detail as {{ dbt.type_string() }}) as reject_detail
     from {{ ref('base_salesforce__user') }}
     where reject_reason is not null
 
@@ -43,10 +43,10 @@ user_rejects as (
 opportunity_rejects as (
 
     select
-        cast('salesforce.opportunity' as varchar) as source_table,
-        cast(source_row_key as varchar) as source_row_key,
-        cast(reject_reason as varchar) as reject_reason,
-        cast(reject_detail as varchar) as reject_detail
+        cast('salesforce.opportunity' as {{ dbt.type_string() }}) as source_table,
+        cast(source_row_key as {{ dbt.type_string() }}) as source_row_key,
+        cast(reject_reason as {{ dbt.type_string() }}) as reject_reason,
+        cast(reject_detail as {{ dbt.type_string() }}) as reject_detail
     from {{ ref('base_salesforce__opportunity') }}
     where reject_reason is not null
 
@@ -55,10 +55,10 @@ opportunity_rejects as (
 case_rejects as (
 
     select
-        cast('salesforce.case' as varchar) as source_table,
-        cast(source_row_key as varchar) as source_row_key,
-        cast(reject_reason as varchar) as reject_reason,
-        cast(reject_detail as varchar) as reject_detail
+        cast('salesforce.case' as {{ dbt.type_string() }}) as source_table,
+        cast(source_row_key as {{ dbt.type_string() }}) as source_row_key,
+        cast(reject_reason as {{ dbt.type_string() }}) as reject_reason,
+        cast(reject_detail as {{ dbt.type_string() }}) as reject_detail
     from {{ ref('base_salesforce__case') }}
     where reject_reason is not null
 
@@ -67,10 +67,10 @@ case_rejects as (
 task_rejects as (
 
     select
-        cast('salesforce.task' as varchar) as source_table,
-        cast(source_row_key as varchar) as source_row_key,
-        cast(reject_reason as varchar) as reject_reason,
-        cast(reject_detail as varchar) as reject_detail
+        cast('salesforce.task' as {{ dbt.type_string() }}) as source_table,
+        cast(source_row_key as {{ dbt.type_string() }}) as source_row_key,
+        cast(reject_reason as {{ dbt.type_string() }}) as reject_reason,
+        cast(reject_detail as {{ dbt.type_string() }}) as reject_detail
     from {{ ref('base_salesforce__task') }}
     where reject_reason is not null
 

@@ -7,10 +7,10 @@ with
 user_rejects as (
 
     select
-        cast('segment.users' as varchar) as source_table,
-        cast(source_row_key as varchar) as source_row_key,
-        cast(reject_reason as varchar) as reject_reason,
-        cast(reject_detail as varchar) as reject_detail
+        cast('segment.users' as {{ dbt.type_string() }}) as source_table,
+        cast(source_row_key as {{ dbt.type_string() }}) as source_row_key,
+        cast(reject_reason as {{ dbt.type_string() }}) as reject_reason,
+        cast(reject_detail as {{ dbt.type_string() }}) as reject_detail
     from {{ ref('base_segment__users') }}
     where reject_reason is not null
 
@@ -19,10 +19,10 @@ user_rejects as (
 group_rejects as (
 
     select
-        cast('segment.groups' as varchar) as source_table,
-        cast(source_row_key as varchar) as source_row_key,
-        cast(reject_reason as varchar) as reject_reason,
-        cast(reject_detail as varchar) as reject_detail
+        cast('segment.groups' as {{ dbt.type_string() }}) as source_table,
+        cast(source_row_key as {{ dbt.type_string() }}) as source_row_key,
+        cast(reject_reason as {{ dbt.type_string() }}) as reject_reason,
+        cast(reject_detail as {{ dbt.type_string() }}) as reject_detail
     from {{ ref('base_segment__groups') }}
     where reject_reason is not null
 
@@ -31,10 +31,10 @@ group_rejects as (
 track_rejects as (
 
     select
-        cast('segment.tracks' as varchar) as source_table,
-        cast(source_row_key as varchar) as source_row_key,
-        cast(reject_reason as varchar) as reject_reason,
-        cast(reject_detail as varchar) as reject_detail
+        cast('segment.tracks' as {{ dbt.type_string() }}) as source_table,
+        cast(source_row_key as {{ dbt.type_string() }}) as source_row_key,
+        cast(reject_reason as {{ dbt.type_string() }}) as reject_reason,
+        cast(reject_detail as {{ dbt.type_string() }}) as reject_detail
     from {{ ref('base_segment__tracks') }}
     where reject_reason is not null
 

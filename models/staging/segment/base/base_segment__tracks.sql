@@ -72,15 +72,15 @@ checked as (
             when event_at > {{ dbt.dateadd('hour', var('future_timestamp_tolerance_hours'), 'received_at') }}
                 then
                     'timestamp='
-                    || cast(event_at as varchar)
+                    || cast(event_at as {{ dbt.type_string() }})
                     || ' (UTC) is more than {{ var("future_timestamp_tolerance_hours") }}h after received_at='
-                    || cast(received_at as varchar)
+                    || cast(received_at as {{ dbt.type_string() }})
         end as future_timestamp_detail,
         case
             when event_at < cast('{{ var("earliest_plausible_date") }}' as timestamp)
                 then
                     'timestamp='
-                    || cast(event_at as varchar)
+                    || cast(event_at as {{ dbt.type_string() }})
                     || ' (UTC) is before {{ var("earliest_plausible_date") }}'
         end as implausible_timestamp_detail
     from ranked

@@ -21,8 +21,8 @@ renamed as (
         {{ normalise_email('source.email') }} as customer_email,
         {{ clean_text('source.name') }} as customer_name,
         {{ normalise_currency('source.currency') }} as currency,
-        cast(source.metadata as varchar) as metadata_text,
-        {{ json_text_or_null('cast(source.metadata as varchar)') }} as metadata_json_text,
+        cast(source.metadata as {{ dbt.type_string() }}) as metadata_text,
+        {{ json_text_or_null('cast(source.metadata as ' ~ dbt.type_string() ~ ')') }} as metadata_json_text,
 
         -- booleans
         {{ to_boolean('source.delinquent') }} as is_delinquent,

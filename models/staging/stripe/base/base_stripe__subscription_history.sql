@@ -71,7 +71,8 @@ checked as (
         case
             when ranked.key_rank > 1 and ranked.version_start_at is not null
                 then
-                    'version ' || ranked.subscription_id || '@' || cast(ranked.version_start_at as varchar)
+                    'version ' || ranked.subscription_id || '@'
+                    || cast(ranked.version_start_at as {{ dbt.type_string() }})
                     || ' is an exact duplicate; another copy wins'
         end as duplicate_detail,
         case
@@ -142,7 +143,8 @@ final as (
         version_end_at,
         coalesce(is_active_in_source, version_end_at = {{ fivetran_open_end() }}) as is_current_version,
         is_overlapping_version,
-        subscription_id || '@' || coalesce(cast(version_start_at as varchar), raw_version_start, '') as source_row_key,
+        subscription_id || '@' || coalesce(cast(version_start_at as {{ dbt.type_string() }}), raw_version_start, '')
+            as source_row_key,
         reject_reason,
         reject_detail
     from overlap_flagged
