@@ -194,8 +194,12 @@
     double precision
 {%- endmacro %}
 
-{#- float8 -> text is the shortest exact form (PostgreSQL 12+); float8 -> numeric
-    directly would keep only 15 significant digits. -#}
+{#- DuckDB rounds a double as round_half_away(x * 10^places) / 10^places, the product
+    taken in double arithmetic (69.225 -> 6922.499999999999 -> 69.22). The same here:
+    the double product, then float8 -> text (the shortest exact form, PostgreSQL 12+;
+    float8 -> numeric directly would keep only 15 significant digits), numeric round
+    (half away from zero; float8 round is half to even), and an exact numeric division. -#}
 {% macro postgres__round_double(expression, places) -%}
-    round(cast(cast(cast({{ expression }} as double precision) as text) as numeric), {{ places }})
+    (round(cast(cast(cast({{ expression }} as double precision) * {{ 10 ** (places | int) }} as text) as numeric), 0)
+        / {{ 10 ** (places | int) }})
 {%- endmacro %}

@@ -42,7 +42,7 @@
 {% macro voc_nps(promoters, detractors, respondents) -%}
     case
         when {{ respondents }} > 0
-            then 100.0 * cast({{ promoters }} - {{ detractors }} as double) / cast({{ respondents }} as double)
+            then 100.0 * cast({{ promoters }} - {{ detractors }} as {{ type_double() }}) / cast({{ respondents }} as {{ type_double() }})
     end
 {%- endmacro %}
 
@@ -85,7 +85,7 @@
     ) as csat_satisfied_responses,
     count(case when {{ relation }}.survey_type = 'ces' and {{ relation }}.is_counted then 1 end) as ces_responses,
     avg(
-        case when {{ relation }}.survey_type = 'ces' and {{ relation }}.is_counted then cast({{ relation }}.score as double) end
+        case when {{ relation }}.survey_type = 'ces' and {{ relation }}.is_counted then cast({{ relation }}.score as {{ type_double() }}) end
     ) as ces
 {%- endmacro %}
 

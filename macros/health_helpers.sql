@@ -5,7 +5,7 @@
 {#- A 0-100 score that is 100 at or above `target` and falls linearly to 0 at 0:
     100 * least(value / target, 1); 0 for a null value. -#}
 {% macro health_ramp_up(value, target) -%}
-    (100.0 * least(coalesce(cast({{ value }} as double), 0) / cast({{ target }} as double), 1.0))
+    (100.0 * least(coalesce(cast({{ value }} as {{ type_double() }}), 0) / cast({{ target }} as {{ type_double() }}), 1.0))
 {%- endmacro %}
 
 {#- A 0-100 score from an age in days: 100 up to `full_days`, 0 from `zero_days`,
@@ -15,14 +15,14 @@
         when {{ days }} is null then 0.0
         when {{ days }} <= {{ full_days }} then 100.0
         when {{ days }} >= {{ zero_days }} then 0.0
-        else 100.0 * cast({{ zero_days }} - {{ days }} as double) / cast({{ zero_days }} - {{ full_days }} as double)
+        else 100.0 * cast({{ zero_days }} - {{ days }} as {{ type_double() }}) / cast({{ zero_days }} - {{ full_days }} as {{ type_double() }})
     end)
 {%- endmacro %}
 
 {#- A penalty of up to `points`, full when value reaches `max_value`:
     points * least(value / max_value, 1); 0 for a null value. -#}
 {% macro health_penalty(value, max_value, points) -%}
-    ({{ points }} * least(coalesce(cast({{ value }} as double), 0) / cast({{ max_value }} as double), 1.0))
+    ({{ points }} * least(coalesce(cast({{ value }} as {{ type_double() }}), 0) / cast({{ max_value }} as {{ type_double() }}), 1.0))
 {%- endmacro %}
 
 {#- True when the text contains any of the keywords (case-insensitive); false for
@@ -117,8 +117,8 @@
     (clamped at both ends); 0 for a null value. -#}
 {% macro health_scale(value, zero_at, full_at) -%}
     (100.0 * least(greatest(
-        (coalesce(cast({{ value }} as double), {{ zero_at }}) - {{ zero_at }})
-        / (cast({{ full_at }} as double) - {{ zero_at }}),
+        (coalesce(cast({{ value }} as {{ type_double() }}), {{ zero_at }}) - {{ zero_at }})
+        / (cast({{ full_at }} as {{ type_double() }}) - {{ zero_at }}),
         0.0
     ), 1.0))
 {%- endmacro %}

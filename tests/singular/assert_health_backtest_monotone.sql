@@ -12,7 +12,7 @@ pooled as (
     select
         health_band,
         sum(customers) as customer_months,
-        cast(sum(churned_customers_6m) as double) / sum(customers) as churn_share_6m
+        cast(sum(churned_customers_6m) as {{ type_double() }}) / sum(customers) as churn_share_6m
     from {{ ref('fct_health_backtest') }}
     where churned_customers_6m is not null
     group by 1

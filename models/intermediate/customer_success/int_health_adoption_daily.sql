@@ -60,12 +60,12 @@ parts as (
         usage.key_features_used_30d,
         case
             when customer_days.licensed_seats > 0
-                then cast(usage.active_users_30d as double) / customer_days.licensed_seats
+                then cast(usage.active_users_30d as {{ type_double() }}) / customer_days.licensed_seats
         end as seat_utilisation,
         case
             when customer_days.licensed_seats > 0
                 then {{ health_ramp_up(
-                    'cast(usage.active_users_30d as double) / customer_days.licensed_seats',
+                    'cast(usage.active_users_30d as ' ~ type_double() ~ ') / customer_days.licensed_seats',
                     var('health_adoption_target_utilisation')
                 ) }}
         end as utilisation_score,
@@ -99,12 +99,13 @@ final as (
         key_feature_breadth_score,
         case
             when is_in_onboarding_grace or not has_product_users then null
-            when utilisation_score is null then round(key_feature_breadth_score, 2)
-            else round(
-                utilisation_score * {{ utilisation_weight }}
-                + coalesce(key_feature_breadth_score, utilisation_score) * (1 - {{ utilisation_weight }}),
+            when utilisation_score is null
+                then cast({{ round_double('key_feature_breadth_score', 2) }} as {{ type_double() }})
+            else cast({{ round_double(
+                'utilisation_score * ' ~ utilisation_weight
+                ~ ' + coalesce(key_feature_breadth_score, utilisation_score) * (1 - ' ~ utilisation_weight ~ ')',
                 2
-            )
+            ) }} as {{ type_double() }})
         end as adoption_score
     from parts
 

@@ -136,7 +136,7 @@ parts as (
         usage.days_since_last_activity,
         case
             when usage.active_users_30d > 0
-                then cast(usage.active_user_days_30d as double) / (30.0 * usage.active_users_30d)
+                then cast(usage.active_user_days_30d as {{ type_double() }}) / (30.0 * usage.active_users_30d)
         end as stickiness_30d,
         cast(meetings_by_day.meetings_in_window as integer) as meetings_in_window,
         {{ health_recency_score(
@@ -147,7 +147,7 @@ parts as (
         case
             when usage.active_users_30d > 0
                 then {{ health_ramp_up(
-                    'cast(usage.active_user_days_30d as double) / (30.0 * usage.active_users_30d)',
+                    'cast(usage.active_user_days_30d as ' ~ type_double() ~ ') / (30.0 * usage.active_users_30d)',
                     var('health_engagement_target_stickiness')
                 ) }}
             else 0.0
@@ -177,11 +177,11 @@ final as (
         meetings_score,
         case
             when has_product_users
-                then round({{ health_weighted_mean('health_engagement_weights', {
+                then cast({{ round_double(health_weighted_mean('health_engagement_weights', {
                     'recency': 'recency_score',
                     'frequency': 'frequency_score',
                     'meetings': 'meetings_score',
-                }) }}, 2)
+                }), 2) }} as {{ type_double() }})
         end as engagement_score
     from parts
 

@@ -16,6 +16,25 @@
       data exists for every paying customer. -#}
 
 {%- set window_days = var('health_financial_contraction_window_days') | int %}
+{%- set unrounded_financial_score -%}
+greatest(
+    100.0
+    - case
+        when past_due_contracts > 0 then {{ health_weight('health_financial_penalties', 'past_due') }}
+        else 0
+    end
+    - case
+        when overdue_invoices > 0 then {{ health_weight('health_financial_penalties', 'overdue_invoice') }}
+        else 0
+    end
+    - {{ health_penalty(
+        round_double('contraction_share', 6),
+        var('health_financial_max_contraction_share'),
+        health_weight('health_financial_penalties', 'contraction')
+    ) }},
+    0.0
+)
+{%- endset %}
 
 with
 
@@ -62,7 +81,7 @@ contractions as (
             cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 1, 'month')) }} as date),
             {{ as_of_date() }}
         ) as known_date,
-        cast(-mrr_change as double) / cast(mrr_prev as double) as contraction_share
+        cast(-mrr_change as {{ type_double() }}) / cast(mrr_prev as {{ type_double() }}) as contraction_share
     from {{ ref('fct_customer_mrr_movements') }}
     where movement_type = 'contraction' and mrr_prev > 0
 
@@ -148,24 +167,8 @@ final as (
         past_due_contracts,
         cast(overdue_invoices as integer) as overdue_invoices,
         {# Rounded: the running sum of +share / -share leaves float dust. #}
-        round(cast(contraction_share as double), 6) as contraction_share_in_window,
-        round(greatest(
-            100.0
-            - case
-                when past_due_contracts > 0 then {{ health_weight('health_financial_penalties', 'past_due') }}
-                else 0
-            end
-            - case
-                when overdue_invoices > 0 then {{ health_weight('health_financial_penalties', 'overdue_invoice') }}
-                else 0
-            end
-            - {{ health_penalty(
-                'round(cast(contraction_share as double), 6)',
-                var('health_financial_max_contraction_share'),
-                health_weight('health_financial_penalties', 'contraction')
-            ) }},
-            0.0
-        ), 2) as financial_score
+        cast({{ round_double('contraction_share', 6) }} as {{ type_double() }}) as contraction_share_in_window,
+        cast({{ round_double(unrounded_financial_score, 2) }} as {{ type_double() }}) as financial_score
     from inputs_by_day
 
 )

@@ -213,14 +213,14 @@ final as (
         days_since_sponsor_touch,
         case
             when has_contacts
-                then round({{ health_weighted_mean('health_relationship_weights', {
+                then cast({{ round_double(health_weighted_mean('health_relationship_weights', {
                     'champion': '(case when active_champions > 0 then 100.0 else 0.0 end)',
                     'sponsor': health_recency_score(
                         'days_since_sponsor_touch',
                         var('health_relationship_sponsor_full_days'),
                         var('health_relationship_sponsor_zero_days')
                     ),
-                }) }}, 2)
+                }), 2) }} as {{ type_double() }})
         end as relationship_score
     from parts
 

@@ -226,8 +226,10 @@ parts as (
         date_day,
         cast(nps_respondents as integer) as nps_respondents,
         cast(csat_respondents as integer) as csat_respondents,
-        case when nps_respondents > 0 then cast(nps_score_sum as double) / nps_respondents end as mean_nps,
-        case when csat_respondents > 0 then cast(csat_score_sum as double) / csat_respondents end as mean_csat
+        case when nps_respondents > 0 then cast(nps_score_sum as {{ type_double() }}) / nps_respondents end as mean_nps,
+        case
+            when csat_respondents > 0 then cast(csat_score_sum as {{ type_double() }}) / csat_respondents
+        end as mean_csat
     from sums_by_day
 
 ),
@@ -243,12 +245,12 @@ final as (
         mean_csat,
         case
             when mean_nps is not null and mean_csat is not null
-                then round({{ health_weighted_mean('health_sentiment_weights', {
+                then cast({{ round_double(health_weighted_mean('health_sentiment_weights', {
                     'nps': nps_part,
                     'csat': csat_part,
-                }) }}, 2)
-            when mean_nps is not null then round({{ nps_part }}, 2)
-            when mean_csat is not null then round({{ csat_part }}, 2)
+                }), 2) }} as {{ type_double() }})
+            when mean_nps is not null then cast({{ round_double(nps_part, 2) }} as {{ type_double() }})
+            when mean_csat is not null then cast({{ round_double(csat_part, 2) }} as {{ type_double() }})
         end as sentiment_score
     from parts
 

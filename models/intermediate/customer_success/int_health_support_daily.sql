@@ -16,6 +16,27 @@
       cases can be attributed. A CRM customer without cases scores 100. -#}
 
 {%- set window_days = var('health_support_window_days') | int %}
+{%- set unrounded_support_score -%}
+greatest(
+    100.0
+    - {{ health_penalty(
+        'case_load',
+        var('health_support_max_case_load'),
+        health_weight('health_support_penalties', 'case_load')
+    ) }}
+    - {{ health_penalty(
+        'escalations_in_window',
+        var('health_support_max_escalations'),
+        health_weight('health_support_penalties', 'escalations')
+    ) }}
+    - {{ health_penalty(
+        'open_high_priority_cases',
+        var('health_support_max_open_high_priority'),
+        health_weight('health_support_penalties', 'open_high_priority')
+    ) }},
+    0.0
+)
+{%- endset %}
 
 with
 
@@ -153,8 +174,8 @@ parts as (
         cast(counts_by_day.cases_in_window as integer) as cases_in_window,
         cast(counts_by_day.escalations_in_window as integer) as escalations_in_window,
         cast(counts_by_day.open_high_priority_cases as integer) as open_high_priority_cases,
-        cast(counts_by_day.cases_in_window as double)
-        / sqrt(cast(greatest(counts_by_day.licensed_seats, 1) as double)) as case_load
+        cast(counts_by_day.cases_in_window as {{ type_double() }})
+        / sqrt(cast(greatest(counts_by_day.licensed_seats, 1) as {{ type_double() }})) as case_load
     from counts_by_day
     left join crm_customers
         on counts_by_day.customer_id = crm_customers.customer_id
@@ -172,25 +193,7 @@ final as (
         open_high_priority_cases,
         case
             when has_crm_account
-                then round(greatest(
-                    100.0
-                    - {{ health_penalty(
-                        'case_load',
-                        var('health_support_max_case_load'),
-                        health_weight('health_support_penalties', 'case_load')
-                    ) }}
-                    - {{ health_penalty(
-                        'escalations_in_window',
-                        var('health_support_max_escalations'),
-                        health_weight('health_support_penalties', 'escalations')
-                    ) }}
-                    - {{ health_penalty(
-                        'open_high_priority_cases',
-                        var('health_support_max_open_high_priority'),
-                        health_weight('health_support_penalties', 'open_high_priority')
-                    ) }},
-                    0.0
-                ), 2)
+                then cast({{ round_double(unrounded_support_score, 2) }} as {{ type_double() }})
         end as support_score
     from parts
 

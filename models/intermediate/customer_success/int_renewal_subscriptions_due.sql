@@ -109,7 +109,7 @@ final as (
         contract_terms.interval_months as term_months,
         contract_months.plan_name,
         contract_months.billing_currency,
-        coalesce(contract_months.mrr, 0) as contract_mrr_usd,
+        cast(coalesce(contract_months.mrr, 0) as decimal(38, 6)) as contract_mrr_usd,
         live_contracts.is_cancel_at_period_end as is_pending_cancel
     from live_contracts
     inner join contracts

@@ -202,7 +202,7 @@ scored as (
         sums.*,
         case
             when sums.components_available >= {{ var('health_min_components') }} and sums.weight_sum > 0
-                then round(sums.weighted_score_sum / sums.weight_sum, 2)
+                then cast({{ round_double("sums.weighted_score_sum / sums.weight_sum", 2) }} as {{ type_double() }})
         end as health_score
     from sums
 
@@ -213,27 +213,27 @@ final as (
     select
         customer_id,
         date_day,
-        cast(adoption_score as double) as adoption_score,
-        cast(engagement_score as double) as engagement_score,
-        cast(sentiment_score as double) as sentiment_score,
-        cast(support_score as double) as support_score,
-        cast(financial_score as double) as financial_score,
-        cast(relationship_score as double) as relationship_score,
+        cast(adoption_score as {{ type_double() }}) as adoption_score,
+        cast(engagement_score as {{ type_double() }}) as engagement_score,
+        cast(sentiment_score as {{ type_double() }}) as sentiment_score,
+        cast(support_score as {{ type_double() }}) as support_score,
+        cast(financial_score as {{ type_double() }}) as financial_score,
+        cast(relationship_score as {{ type_double() }}) as relationship_score,
         cast(components_available as integer) as components_available,
-        cast(health_score as double) as health_score,
+        cast(health_score as {{ type_double() }}) as health_score,
         {{ health_band('health_score') }} as health_band,
         cast(health_score - lag(health_score, 30) over (
             partition by customer_id order by date_day
-        ) as double) as score_change_30d,
+        ) as {{ type_double() }}) as score_change_30d,
         cast(health_score - lag(health_score, 90) over (
             partition by customer_id order by date_day
-        ) as double) as score_change_90d,
+        ) as {{ type_double() }}) as score_change_90d,
         is_in_onboarding_grace,
         first_paid_date,
         is_paying,
         cast(licensed_seats as integer) as licensed_seats,
         cast(active_users_30d as integer) as active_users_30d,
-        cast(seat_utilisation as double) as seat_utilisation,
+        cast(seat_utilisation as {{ type_double() }}) as seat_utilisation,
         cast(key_features_used_30d as integer) as key_features_used_30d
     from scored
 

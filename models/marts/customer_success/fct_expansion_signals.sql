@@ -88,8 +88,8 @@ signals as (
     select
         current_customers.customer_id,
         'seat_utilisation' as signal_type,
-        cast(health_today.seat_utilisation as double) as signal_value,
-        cast({{ var('expansion_seat_utilisation_min') }} as double) as signal_threshold,
+        cast(health_today.seat_utilisation as {{ type_double() }}) as signal_value,
+        cast({{ var('expansion_seat_utilisation_min') }} as {{ type_double() }}) as signal_threshold,
         cast(null as {{ dbt.type_string() }}) as signal_detail
     from current_customers
     inner join health_today
@@ -101,8 +101,8 @@ signals as (
     select
         current_customers.customer_id,
         'new_departments' as signal_type,
-        cast(departments.new_departments as double) as signal_value,
-        cast(1 as double) as signal_threshold,
+        cast(departments.new_departments as {{ type_double() }}) as signal_value,
+        cast(1 as {{ type_double() }}) as signal_threshold,
         departments.new_department_names as signal_detail
     from current_customers
     inner join departments
@@ -114,8 +114,8 @@ signals as (
     select
         current_customers.customer_id,
         'health_improving' as signal_type,
-        cast(health_today.score_change_30d as double) as signal_value,
-        cast({{ var('expansion_health_improvement_min_30d') }} as double) as signal_threshold,
+        cast(health_today.score_change_30d as {{ type_double() }}) as signal_value,
+        cast({{ var('expansion_health_improvement_min_30d') }} as {{ type_double() }}) as signal_threshold,
         cast(null as {{ dbt.type_string() }}) as signal_detail
     from current_customers
     inner join health_today
@@ -127,8 +127,8 @@ signals as (
     select
         current_customers.customer_id,
         'expansion_opportunity' as signal_type,
-        cast(opportunities.open_amount_usd as double) as signal_value,
-        cast(null as double) as signal_threshold,
+        cast(opportunities.open_amount_usd as {{ type_double() }}) as signal_value,
+        cast(null as {{ type_double() }}) as signal_threshold,
         opportunities.opportunity_ids as signal_detail
     from current_customers
     inner join opportunities
@@ -161,12 +161,12 @@ final as (
         current_customers.current_plan,
         cast(current_customers.current_mrr_usd as decimal(38, 6)) as current_mrr_usd,
         cast(12 * current_customers.current_mrr_usd as decimal(38, 6)) as current_arr_usd,
-        cast(health_today.health_score as double) as health_score,
+        cast(health_today.health_score as {{ type_double() }}) as health_score,
         health_today.health_band,
-        cast(health_today.score_change_30d as double) as score_change_30d,
+        cast(health_today.score_change_30d as {{ type_double() }}) as score_change_30d,
         cast(health_today.licensed_seats as integer) as licensed_seats,
         cast(health_today.active_users_30d as integer) as active_users_30d,
-        cast(health_today.seat_utilisation as double) as seat_utilisation
+        cast(health_today.seat_utilisation as {{ type_double() }}) as seat_utilisation
     from signals
     inner join current_customers
         on signals.customer_id = current_customers.customer_id

@@ -192,8 +192,8 @@ final as (
     select
         alerts.customer_id,
         alerts.date_day,
-        cast(alerts.alert_type as varchar) as alert_type,
-        cast(alerts.direction as varchar) as direction,
+        cast(alerts.alert_type as {{ dbt.type_string() }}) as alert_type,
+        cast(alerts.direction as {{ dbt.type_string() }}) as direction,
         alerts.health_score,
         alerts.health_band,
         alerts.previous_health_band,

@@ -89,11 +89,11 @@ final as (
         health_band,
         cast(count(*) as integer) as customers,
         cast(sum(churned_within_3m) as integer) as churned_customers_3m,
-        cast(sum(churned_within_3m) as double) / count(*) as churn_share_3m,
+        cast(sum(churned_within_3m) as {{ type_double() }}) / count(*) as churn_share_3m,
         cast(sum(churned_within_6m) as integer) as churned_customers_6m,
-        cast(sum(churned_within_6m) as double) / count(*) as churn_share_6m,
+        cast(sum(churned_within_6m) as {{ type_double() }}) / count(*) as churn_share_6m,
         cast(sum(churned_within_12m) as integer) as churned_customers_12m,
-        cast(sum(churned_within_12m) as double) / count(*) as churn_share_12m
+        cast(sum(churned_within_12m) as {{ type_double() }}) / count(*) as churn_share_12m
     from outcomes_by_horizon
     group by 1, 2
 

@@ -153,7 +153,9 @@ final as (
         {%- for days in checkpoints %}
             cast(seats_pivoted.licensed_seats_{{ days }}d as integer) as licensed_seats_{{ days }}d,
             cast(seats_pivoted.seats_activated_{{ days }}d as integer) as seats_activated_{{ days }}d,
-            cast(seats_pivoted.seat_activation_rate_{{ days }}d as double) as seat_activation_rate_{{ days }}d,
+            cast(
+                seats_pivoted.seat_activation_rate_{{ days }}d as {{ type_double() }}
+            ) as seat_activation_rate_{{ days }}d,
         {%- endfor %}
         cast(milestone_days.milestones_reached as integer) as milestones_reached,
         cast({{ milestones | length }} as integer) as milestones_total,

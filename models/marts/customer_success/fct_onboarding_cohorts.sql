@@ -130,7 +130,7 @@ cohort_milestones as (
         count(*) as cohort_customers,
         count(case when is_observable then 1 end) as observable_customers,
         count(case when is_observable and is_reached_on_target then 1 end) as reached_customers,
-        avg(case when is_observable then cast(days_to_milestone as double) end) as avg_days_to_milestone,
+        avg(case when is_observable then cast(days_to_milestone as {{ type_double() }}) end) as avg_days_to_milestone,
         count(case when is_observable and is_renewal_observable then 1 end) as renewal_observable_customers,
         count(case when is_observable and is_renewal_observable and has_renewed then 1 end) as renewed_customers,
         count(
@@ -161,7 +161,7 @@ final as (
         cast(observable_customers as bigint) as observable_customers,
         cast(reached_customers as bigint) as reached_customers,
         {{ revenue_ratio('reached_customers', 'observable_customers') }} as completion_rate,
-        cast(avg_days_to_milestone as double) as avg_days_to_milestone,
+        cast(avg_days_to_milestone as {{ type_double() }}) as avg_days_to_milestone,
         cast(renewal_observable_customers as bigint) as renewal_observable_customers,
         cast(renewed_customers as bigint) as renewed_customers,
         {{ revenue_ratio('renewed_customers', 'renewal_observable_customers') }} as renewal_rate_12m,

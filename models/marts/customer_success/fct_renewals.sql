@@ -136,7 +136,7 @@ opportunity_renewals as (
         cast(null as {{ dbt.type_string() }}) as subscription_id,
         opportunities_open.opportunity_id,
         opportunities_open.close_date as renewal_date,
-        cast(null as double) as term_months,
+        cast(null as {{ type_double() }}) as term_months,
         cast(null as {{ dbt.type_string() }}) as plan_name,
         cast(null as decimal(38, 6)) as contract_mrr_usd,
         opportunities_open.amount_usd as arr_at_stake_usd,
@@ -214,15 +214,15 @@ final as (
         risk_assessed.renewal_date,
         cast(risk_assessed.days_to_renewal as integer) as days_to_renewal,
         {{ renewal_window_label('risk_assessed.days_to_renewal') }} as renewal_window,
-        cast(risk_assessed.term_months as double) as term_months,
+        cast(risk_assessed.term_months as {{ type_double() }}) as term_months,
         risk_assessed.plan_name,
         cast(risk_assessed.contract_mrr_usd as decimal(38, 6)) as contract_mrr_usd,
         cast(risk_assessed.arr_at_stake_usd as decimal(38, 6)) as arr_at_stake_usd,
         cast(risk_assessed.opportunity_amount_usd as decimal(38, 6)) as opportunity_amount_usd,
         risk_assessed.opportunity_stage,
-        cast(risk_assessed.health_score as double) as health_score,
+        cast(risk_assessed.health_score as {{ type_double() }}) as health_score,
         risk_assessed.health_band,
-        cast(risk_assessed.score_change_30d as double) as score_change_30d,
+        cast(risk_assessed.score_change_30d as {{ type_double() }}) as score_change_30d,
         case
             when risk_assessed.score_change_30d <= -{{ var('renewal_medium_risk_score_drop_30d') }} then 'declining'
             when risk_assessed.score_change_30d >= {{ var('renewal_medium_risk_score_drop_30d') }} then 'improving'

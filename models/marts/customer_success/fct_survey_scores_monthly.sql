@@ -116,7 +116,7 @@ final as (
         cast(coalesce(window_measures.csat_satisfied_responses, 0) as bigint) as csat_satisfied_responses,
         {{ revenue_ratio('window_measures.csat_satisfied_responses', 'window_measures.csat_responses') }} as csat,
         cast(coalesce(window_measures.ces_responses, 0) as bigint) as ces_responses,
-        cast(window_measures.ces as double) as ces
+        cast(window_measures.ces as {{ type_double() }}) as ces
     from customer_months
     left join responses_in_month
         on

@@ -265,7 +265,7 @@ final as (
         cast(coalesce(segment_measures.csat_satisfied_responses, 0) as bigint) as csat_satisfied_responses,
         {{ revenue_ratio('segment_measures.csat_satisfied_responses', 'segment_measures.csat_responses') }} as csat,
         cast(coalesce(segment_measures.ces_responses, 0) as bigint) as ces_responses,
-        cast(segment_measures.ces as double) as ces
+        cast(segment_measures.ces as {{ type_double() }}) as ces
     from segment_months
     inner join months
         on segment_months.month = months.month
