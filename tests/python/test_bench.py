@@ -100,7 +100,7 @@ def test_next_day_book_keeps_the_first_month() -> None:
 def test_bench_tiny_run_reports_every_field(tmp_path: Path) -> None:
     out = tmp_path / "results"
     code = bench.main(["--customers", "15", "--months", "6", "--threads", "1", "--floor-runs", "1",
-                       "--steps", "generate", "load", "build", "gates", "floor",
+                       "--steps", "generate", "load", "build", "gates", "floor", "incremental",
                        # the revenue spine and its parents only: what the floor is compared with
                        "--dbt-select", "+fct_contract_mrr_monthly",
                        "--work-dir", str(tmp_path / "work"), "--out-dir", str(out)])
@@ -121,6 +121,11 @@ def test_bench_tiny_run_reports_every_field(tmp_path: Path) -> None:
         assert step["exit_code"] == 0, (name, step)
         assert step["wall_s"] > 0 and step["peak_rss_mb"] > 0, (name, step)
     assert report["steps"]["gates"]["result"]["status"] in ("n/a", "pass", "fail")
+    # the next day's events were held back at load and appended before the incremental build
+    held_back = report["steps"]["load"]["result"]["held_back_events"]
+    assert held_back > 0 and report["steps"]["load_next_day"]["result"]["events"] == held_back
+    assert report["steps"]["build_incremental"]["result"]["success"], report["steps"]["build_incremental"]
+    assert report["targets"]["incremental_share_of_full"] > 0
     timings = report["dbt"]["build"]
     assert timings["top_models"] and len(timings["top_models"]) <= bench.TOP_MODELS
     assert {"fct_contract_mrr_monthly", "int_subscription_item_mrr_monthly"} <= {

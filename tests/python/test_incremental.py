@@ -1,5 +1,5 @@
-"""Incremental refresh equals a full refresh (int_product_events_daily, docs/architecture.md
-"Incremental refresh").
+"""Incremental refresh equals a full refresh (base_segment__tracks, int_product_events_daily,
+docs/architecture.md "Incremental refresh").
 
 One small generated book is loaded and built as of day D. Then one more day of product events
 lands in the raw `segment.tracks` table (appended with SQL, the way a connector appends):
@@ -8,7 +8,7 @@ the lookback window of days), an at-least-once redelivery of an existing event (
 payload) and a redelivery whose timestamp moved to the previous day (dedup: the latest
 received_at wins, so the old day loses the event). The warehouse file is copied; the original
 is refreshed incrementally as of D+1, the copy is rebuilt with --full-refresh as of D+1, and
-every table of the marts schema (plus the incremental model and the usage table it feeds)
+every table of the marts schema (plus the incremental models and the usage table they feed)
 must hold exactly the same rows in both.
 
 Cost (2 cores): the three builds run models and seeds only (the project's data and unit
@@ -41,7 +41,8 @@ LATE_DAYS_BACK = 38  # ... re-stamped this many days earlier, received on D+1
 LATE_EVENTS = 20
 LATE_DAY = LATE_SOURCE_DAY - timedelta(days=LATE_DAYS_BACK)
 LATE_WINDOW = (LATE_DAY, LATE_DAY + timedelta(days=29))  # the 30-day usage windows the late events reach
-COMPARED_INTERMEDIATES = ("intermediate.int_product_events_daily", "intermediate.int_health_usage_daily")
+COMPARED_INTERMEDIATES = ("staging.base_segment__tracks", "intermediate.int_product_events_daily",
+                          "intermediate.int_health_usage_daily")
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,8 @@ def test_incremental_refresh_equals_full_refresh(tmp_path: Path, project_dir: Pa
     build(incremental, NEXT_DAY)
     tested = run_model_tests(incremental, NEXT_DAY, "int_product_events_daily")  # unique keys, not after as_of, ...
     assert tested.tally["pass"] >= 10, tested.tally
+    tested = run_model_tests(incremental, NEXT_DAY, "base_segment__tracks")  # incl. its incremental unit test
+    assert tested.tally["pass"] >= 4, tested.tally
     build(full, NEXT_DAY, full_refresh=True)
 
     # The new day landed, the late events landed on their old day (far outside the lookback of
