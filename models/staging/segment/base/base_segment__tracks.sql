@@ -20,13 +20,35 @@
 
 -- sqlfluff:indentation:template_blocks_indent:false
 
+{#- DuckDB materialises a CTE that is read more than once: the raw table must never
+    be one (57M rows x 10 text columns spilled 18 GB at 10k customers). The readers
+    below scan `tracks_in_scope`: the raw table itself on a full build, the small
+    batch of recent keys on an incremental one. -#}
+{%- set typed %}
+        -- ids
+        {{ clean_text('id') }} as event_id,
+        {{ clean_text('user_id') }} as user_id,
+        {{ clean_text('anonymous_id') }} as anonymous_id,
+
+        -- strings
+        {{ clean_text('event') }} as event_name,
+        {{ clean_text('event_text') }} as event_text,
+        {{ clean_text(source_column_or_null('segment', 'tracks', 'context_ip')) }} as context_ip,
+
+        -- timestamps (any UTC offset -> naive UTC)
+        {{ to_utc_timestamp('timestamp') }} as event_at,
+        {{ to_utc_timestamp('original_timestamp') }} as original_at,
+        {{ to_utc_timestamp('sent_at') }} as sent_at,
+        {{ to_utc_timestamp('received_at') }} as received_at,
+
+        -- raw text, for the reject details
+        {{ clean_text('timestamp') }} as raw_timestamp,
+        {{ clean_text('received_at') }} as raw_received_at
+{%- endset %}
+
+{%- set tracks_in_scope = 'source_in_scope' if is_refresh else source('segment', 'tracks') %}
+
 with
-
-source as (
-
-    select * from {{ source('segment', 'tracks') }}
-
-),
 
 {% if is_refresh %}
 
@@ -89,7 +111,7 @@ recent_keys as (
 source_in_scope as (
 
     select source.*
-    from source
+    from {{ source('segment', 'tracks') }} as source
     inner join recent_keys
         on
             recent_keys.dedup_key = case
@@ -100,51 +122,16 @@ source_in_scope as (
 
 ),
 
-{% else %}
-
-source_in_scope as (
-
-    select * from source
-
-),
-
 {% endif %}
-
-renamed as (
-
-    select
-        -- ids
-        {{ clean_text('id') }} as event_id,
-        {{ clean_text('user_id') }} as user_id,
-        {{ clean_text('anonymous_id') }} as anonymous_id,
-
-        -- strings
-        {{ clean_text('event') }} as event_name,
-        {{ clean_text('event_text') }} as event_text,
-        {{ clean_text(source_column_or_null('segment', 'tracks', 'context_ip')) }} as context_ip,
-
-        -- timestamps (any UTC offset -> naive UTC)
-        {{ to_utc_timestamp('timestamp') }} as event_at,
-        {{ to_utc_timestamp('original_timestamp') }} as original_at,
-        {{ to_utc_timestamp('sent_at') }} as sent_at,
-        {{ to_utc_timestamp('received_at') }} as received_at,
-
-        -- raw text, for the reject details
-        {{ clean_text('timestamp') }} as raw_timestamp,
-        {{ clean_text('received_at') }} as raw_received_at
-
-    from source_in_scope
-
-),
 
 {# Dedup rank: only ids that occur more than once go through the window (a sort
    of the whole wide table was ~80 % of a build of this model; repeats are rare).
    Id-less rows get rank 1: null_key is judged before duplicate. #}
 repeated_ids as (
 
-    select event_id
-    from renamed
-    where event_id is not null
+    select {{ clean_text('id') }} as event_id
+    from {{ tracks_in_scope }}
+    where {{ clean_text('id') }} is not null
     group by 1
     having count(*) > 1
 
@@ -153,26 +140,34 @@ repeated_ids as (
 single_rows as (
 
     select
-        renamed.*,
+        {{ typed }},
         1 as key_rank
-    from renamed
+    from {{ tracks_in_scope }}
     left join repeated_ids
-        on renamed.event_id = repeated_ids.event_id
+        on {{ clean_text('id') }} = repeated_ids.event_id
     where repeated_ids.event_id is null
+
+),
+
+repeated_rows_typed as (
+
+    select
+        {{ typed }}
+    from {{ tracks_in_scope }}
+    inner join repeated_ids
+        on {{ clean_text('id') }} = repeated_ids.event_id
 
 ),
 
 repeated_rows as (
 
     select
-        renamed.*,
+        *,
         row_number() over (
-            partition by renamed.event_id
-            order by renamed.received_at desc nulls last, renamed.event_at desc nulls last
+            partition by event_id
+            order by received_at desc nulls last, event_at desc nulls last
         ) as key_rank
-    from renamed
-    inner join repeated_ids
-        on renamed.event_id = repeated_ids.event_id
+    from repeated_rows_typed
 
 ),
 
