@@ -126,10 +126,13 @@ source_in_scope as (
 
 {# Dedup rank: only ids that occur more than once go through the window (a sort
    of the whole wide table was ~80 % of a build of this model; repeats are rare).
-   Id-less rows get rank 1: null_key is judged before duplicate. #}
-repeated_ids as (
+   Repeats are found by a 64-bit hash of the id, so the hash table holds integers,
+   not 57M strings; a collision only sends a few unique ids through the window,
+   which partitions by the id itself. Id-less rows get rank 1: null_key is judged
+   before duplicate. #}
+repeated_id_hashes as (
 
-    select {{ clean_text('id') }} as event_id
+    select {{ fast_hash(clean_text('id')) }} as id_hash
     from {{ tracks_in_scope }}
     where {{ clean_text('id') }} is not null
     group by 1
@@ -143,9 +146,9 @@ single_rows as (
         {{ typed }},
         1 as key_rank
     from {{ tracks_in_scope }}
-    left join repeated_ids
-        on {{ clean_text('id') }} = repeated_ids.event_id
-    where repeated_ids.event_id is null
+    left join repeated_id_hashes
+        on {{ fast_hash(clean_text('id')) }} = repeated_id_hashes.id_hash
+    where repeated_id_hashes.id_hash is null
 
 ),
 
@@ -154,8 +157,8 @@ repeated_rows_typed as (
     select
         {{ typed }}
     from {{ tracks_in_scope }}
-    inner join repeated_ids
-        on {{ clean_text('id') }} = repeated_ids.event_id
+    inner join repeated_id_hashes
+        on {{ fast_hash(clean_text('id')) }} = repeated_id_hashes.id_hash
 
 ),
 
