@@ -68,3 +68,12 @@
         else 'object'
     end
 {%- endmacro %}
+
+{#- DuckDB rounds a double as round_half_away(x * 10^places) / 10^places, the product
+    taken in double arithmetic (69.225 -> 6922.499999999999 -> 69.22). Spark's
+    round(double, places) rounds the double's decimal text instead (69.225 -> 69.23),
+    so the same here: the double product rounded to a whole number (half away from
+    zero, exact on the product's text), then a double division. -#}
+{% macro spark__round_double(expression, places) -%}
+    (round(cast({{ expression }} as double) * {{ 10 ** (places | int) }}, 0) / {{ 10 ** (places | int) }})
+{%- endmacro %}

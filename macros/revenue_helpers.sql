@@ -107,8 +107,13 @@
     (account_id, next_account_id): one row per start account with
     account_id_0 .. account_id_<max_depth>, the account k hops from the start
     (null once the walk has stopped). Not a recursive CTE: portable, and dbt
-    unit tests cannot mock recursive models. -#}
+    unit tests cannot mock recursive models. Dispatched: Spark inlines every CTE
+    reference, so these joins multiply there (macros/spark_revenue_helpers.sql). -#}
 {% macro revenue_hierarchy_walk_steps(hops_relation, max_depth) -%}
+    {{ return(adapter.dispatch('revenue_hierarchy_walk_steps', 'b2b_loyalty')(hops_relation, max_depth)) }}
+{%- endmacro %}
+
+{% macro default__revenue_hierarchy_walk_steps(hops_relation, max_depth) -%}
     select
         step_0.account_id as start_account_id,
         step_0.account_id as account_id_0
@@ -125,6 +130,10 @@
 {#- revenue_hierarchy_walk_steps unpivoted: one row per start account and hop
     reached (start_account_id, account_id, hop_number). -#}
 {% macro revenue_hierarchy_walk_rows(steps_relation, max_depth) -%}
+    {{ return(adapter.dispatch('revenue_hierarchy_walk_rows', 'b2b_loyalty')(steps_relation, max_depth)) }}
+{%- endmacro %}
+
+{% macro default__revenue_hierarchy_walk_rows(steps_relation, max_depth) -%}
     {%- for k in range(0, max_depth + 1) %}
     select
         start_account_id,

@@ -12,9 +12,10 @@
 {% macro source_column_or_null(source_name, table_name, column_name, data_type='varchar') -%}
     {%- set found = true -%}
     {%- if execute -%}
-        {#- namespace: a plain set inside the loop would not outlive it -#}
+        {#- namespace: a plain set inside the loop would not outlive it. A Spark
+            target has no database (target.get: none, not undefined). -#}
         {%- set lookup = namespace(relation=api.Relation.create(
-            database=target.database, schema=var(source_name ~ '_schema'), identifier=table_name
+            database=target.get('database'), schema=var(source_name ~ '_schema'), identifier=table_name
         )) -%}
         {%- for node in (graph.get('sources') or {}).values() -%}
             {%- if node.source_name == source_name and node.name == table_name -%}

@@ -37,8 +37,10 @@ def spark_session() -> Any:
             .config("spark.sql.shuffle.partitions", os.environ.get("DBT_SPARK_SHUFFLE_PARTITIONS", "4"))
             .config("spark.driver.memory", os.environ.get("DBT_SPARK_DRIVER_MEMORY", "2g"))
             .config("spark.ui.enabled", "false")
-            # Catalyst's constraint propagation grows exponentially over the account
-            # hierarchy walk's 30 self-joins (OutOfMemoryError after 6 minutes)
+            # Catalyst's constraint propagation grows exponentially with the number of
+            # joins in one plan (OutOfMemoryError on the former 30-self-join account
+            # hierarchy walk; Spark now walks it with higher-order functions,
+            # macros/spark_revenue_helpers.sql): off, as insurance for deep join stacks
             .config("spark.sql.constraintPropagation.enabled", "false")
             .getOrCreate())
 

@@ -10,16 +10,20 @@ accounting is compared too (it shows the safe casts agree on every bad value). R
 matched on the mart's grain (its unique / unique_combination_of_columns test); amounts
 must agree to the cent, rates (doubles) to 1e-9, everything else exactly.
 
-Spark (revenue spine + health marts) runs in its own environment (.venv-spark, see
-scripts/spark_env.sh) through loyalty.spark_run in a subprocess, only with
-LOYALTY_TEST_SPARK=1 (which builds the environment first when needed): it takes over
-15 minutes on this machine (README "Other engines").
+Spark (revenue spine + health marts) runs in its own environment (.venv-spark, built
+here by scripts/spark_env.sh when missing: idempotent, ~72 s cold) through
+loyalty.spark_run in a subprocess: load + `dbt build` of those marts' lineage (models,
+data and unit tests), then the same comparison. It runs by default (times in
+README "Other engines"); LOYALTY_TEST_SPARK=0 turns it off for quick local runs. It skips
+only when Spark truly cannot start: no Java, or .venv-spark cannot be installed (no
+network to PyPI), or the JVM gateway does not come up.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -249,13 +253,29 @@ def test_postgres_marts_equal_duckdb(pg_build: EngineBuild, pg_server: PgServer,
 
 # -- Spark -----------------------------------------------------------------------------------------
 
+NETWORK_ERRORS = ("NewConnectionError", "Temporary failure in name resolution", "Network is unreachable",
+                  "Max retries exceeded", "ConnectTimeout", "ProxyError", "Name or service not known")
+GATEWAY_ERRORS = ("JAVA_GATEWAY_EXITED", "Java gateway process exited")
+
+
+def spark_skip_reason() -> str | None:
+    """Why the Spark comparison cannot run here, decided before any fixture is built."""
+    if os.environ.get("LOYALTY_TEST_SPARK", "1") == "0":
+        return "Spark comparison turned off (LOYALTY_TEST_SPARK=0)"
+    java_home = os.environ.get("JAVA_HOME")
+    if not (java_home and (Path(java_home) / "bin" / "java").exists()) and shutil.which("java") is None:
+        return "Spark cannot start here: no Java (JAVA_HOME or java on PATH; Spark 4 needs Java 17+)"
+    return None
+
+
 def spark_python(project_dir: Path) -> Path:
-    """.venv-spark's python, (re)built by scripts/spark_env.sh (idempotent), only when
-    LOYALTY_TEST_SPARK=1: the Spark build takes over 15 minutes here (README)."""
-    if os.environ.get("LOYALTY_TEST_SPARK") != "1":
-        pytest.skip("Spark comparison is opt-in (15+ min): set LOYALTY_TEST_SPARK=1 "
-                    "(builds .venv-spark with scripts/spark_env.sh if needed)")
-    subprocess.run(["bash", str(project_dir / "scripts" / "spark_env.sh")], check=True)
+    """.venv-spark's python, (re)built by scripts/spark_env.sh (idempotent: a no-op when the
+    pins are installed). Skips when the environment cannot be installed for lack of network."""
+    done = subprocess.run(["bash", str(project_dir / "scripts" / "spark_env.sh")], capture_output=True, text=True)
+    output = done.stdout + done.stderr
+    if done.returncode != 0 and any(marker in output for marker in NETWORK_ERRORS):
+        pytest.skip(f"Spark environment cannot be installed (no network to PyPI?):\n{output[-1500:]}")
+    assert done.returncode == 0, f"scripts/spark_env.sh failed:\n{output[-4000:]}"
     return project_dir / ".venv-spark" / "bin" / "python"
 
 
@@ -271,8 +291,7 @@ def read_dump(path: Path) -> tuple[list[str], list[tuple[Any, ...]]]:
     return columns, [tuple(value(r[c]) for c in columns) for r in rows]
 
 
-@pytest.mark.skipif(os.environ.get("LOYALTY_TEST_SPARK") != "1",
-                    reason="Spark comparison is opt-in (15+ min): set LOYALTY_TEST_SPARK=1")
+@pytest.mark.skipif(spark_skip_reason() is not None, reason=spark_skip_reason() or "")
 def test_spark_revenue_and_health_marts_equal_duckdb(staged_faulty: StagedBook, project_dir: Path,
                                                      tmp_path_factory: pytest.TempPathFactory,
                                                      record_property: pytest.RecordProperty) -> None:
@@ -287,6 +306,11 @@ def test_spark_revenue_and_health_marts_equal_duckdb(staged_faulty: StagedBook, 
     done = subprocess.run(command, capture_output=True, text=True, timeout=1800)
     seconds = time.monotonic() - started
     record_property("spark_load_and_build_seconds", round(seconds, 1))
+    if done.returncode != 0 and any(marker in done.stdout + done.stderr for marker in GATEWAY_ERRORS):
+        pytest.skip(f"Spark cannot start here (the JVM gateway did not come up):\n{done.stderr[-1500:]}")
+    if (work / "timings.json").exists():
+        for name, value in json.loads((work / "timings.json").read_text()).items():
+            record_property(name if name.startswith("spark_") else f"spark_{name}", round(value, 1))
     assert done.returncode == 0, f"spark run failed ({seconds:.0f} s, logs in {work / 'logs'}):\n{done.stdout[-4000:]}"
     manifest = json.loads((work / "target" / "manifest.json").read_text())
     problems: list[str] = []
