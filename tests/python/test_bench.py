@@ -138,5 +138,6 @@ def test_bench_tiny_run_reports_every_field(tmp_path: Path) -> None:
     assert floor["mrr_matches"], floor
     assert abs(Decimal(floor["floor_mrr_latest"]) - Decimal(floor["dbt_mrr_latest"])) <= Decimal("0.005")
     assert floor["months_mismatched"] == [], floor["months_mismatched"]
-    assert floor["spine_to_floor_ratio"] > 0
+    assert floor["spine_query_median_s"] > 0 and len(floor["spine_query_runs_s"]) == 1
+    assert floor["spine_to_floor_ratio"] > 0 and floor["spine_nodes_to_floor_ratio"] > 0
     assert "| build |" in (out / "latest.md").read_text(encoding="utf-8")
