@@ -17,14 +17,14 @@
     over the grid: no join of events to days.
 
     Materialisation (measured, docs/architecture.md "Incremental refresh"): a full
-    rebuild on every run, not incremental. At 1k customers x 36 months (9.3M events,
-    8.4M rows of int_product_events_daily, 635k grid rows) it takes 11 s alone (32-40 s
-    inside a loaded dbt build), against 315-455 s of tests on the tracks staging views
-    per build. Incremental would mean recomputing customer-days from (earliest day
-    int_product_events_daily changed - 30 days), but that model cannot say which days
+    rebuild on every run, not incremental. It is now the largest cost of a daily
+    refresh (10k customers x 36 months, 58M events: 55-60 s of a 186-255 s dbt build).
+    Incremental would mean carrying each customer's running window state from the
+    existing table and recomputing customer-days from (earliest day
+    int_product_events_daily changed - 30 days); that model cannot yet say which days
     changed (a replaced day that lost groups leaves no trace) and billing restatements
-    move the grid's first paid day (int_health_customer_days is rebuilt), so it needs a
-    change log first; worth it once staging stops dominating the refresh. -#}
+    move the grid's first paid day (int_health_customer_days is rebuilt), so it needs
+    a change log first. -#}
 
 with
 
