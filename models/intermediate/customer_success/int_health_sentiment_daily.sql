@@ -1,10 +1,9 @@
 {#- Sentiment component (0-100) per customer and day (METRICS.md: NPS/CSAT).
 
-    * Respondents are matched to customers by e-mail (both sides normalised lower
-      case, trimmed): delighted person -> Salesforce contact -> account ->
-      customer; a respondent who is no contact but a product user (in-app survey)
-      -> Segment user -> customer. A contact match wins; an e-mail on contacts of
-      several customers goes to the smallest customer id.
+    * Respondents are matched to customers once, in int_survey_responses_mapped
+      (CRM contact first, then product user; its header has the rules), so the
+      health score and the voice-of-the-customer marts credit a response to the
+      same customer. Unmatched responses do not count.
     * On each day, each respondent's latest NPS and latest CSAT response on or
       before the day counts if it is at most var health_sentiment_window_days old
       (a response is the latest from its day until the respondent's next one of
@@ -33,52 +32,20 @@ customer_days as (
 
 ),
 
-responses as (
+responses_mapped as (
 
     select
-        response_id,
+        customer_id,
         person_id,
         survey_type,
         score,
-        created_at
-    from {{ ref('stg_delighted__survey_responses') }}
+        responded_at as created_at,
+        cast(responded_at as date) as response_date
+    from {{ ref('int_survey_responses_mapped') }}
     where
-        survey_type in ('nps', 'csat')
+        customer_id is not null
+        and survey_type in ('nps', 'csat')
         and score is not null
-        and cast(created_at as date) <= {{ as_of_date() }}
-
-),
-
-persons as (
-
-    select
-        person_id,
-        email
-    from {{ ref('stg_delighted__persons') }}
-
-),
-
-contact_customers as (
-
-    select
-        crm_contacts.email,
-        min(crm_accounts.customer_account_id) as customer_id
-    from {{ ref('stg_salesforce__contacts') }} as crm_contacts
-    inner join {{ ref('int_accounts_rolled_up') }} as crm_accounts
-        on crm_contacts.account_id = crm_accounts.account_id
-    where crm_contacts.email is not null
-    group by 1
-
-),
-
-user_customers as (
-
-    select
-        user_email as email,
-        min(customer_id) as customer_id
-    from {{ ref('int_segment_users_mapped') }}
-    where user_email is not null and customer_id is not null
-    group by 1
 
 ),
 
@@ -88,26 +55,6 @@ first_paid_days as (
         customer_id,
         first_paid_date
     from customer_days
-
-),
-
-responses_mapped as (
-
-    select
-        coalesce(contact_customers.customer_id, user_customers.customer_id) as customer_id,
-        responses.person_id,
-        responses.survey_type,
-        responses.score,
-        responses.created_at,
-        cast(responses.created_at as date) as response_date
-    from responses
-    inner join persons
-        on responses.person_id = persons.person_id
-    left join contact_customers
-        on persons.email = contact_customers.email
-    left join user_customers
-        on persons.email = user_customers.email
-    where coalesce(contact_customers.customer_id, user_customers.customer_id) is not null
 
 ),
 
