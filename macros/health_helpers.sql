@@ -122,3 +122,34 @@
         0.0
     ), 1.0))
 {%- endmacro %}
+
+{#- The select of a health model's "<inputs> by day" CTE: every row of the grid
+    (customer_id, date_day, plus grid_columns) with running totals of dated deltas,
+    from the customer's first grid day through the day. totals: a list of
+    [aggregate, delta_column, output_name]; 'sum' adds the deltas (null as 0: a
+    trailing-window count kept as +1 / -1 changes), 'max' keeps the greatest value
+    so far (e.g. the latest touch date). deltas must be one row per customer and day. -#}
+{% macro health_running_totals(grid, deltas, totals, grid_columns=[]) -%}
+    select
+        {{ grid }}.customer_id,
+        {{ grid }}.date_day,
+        {%- for column in grid_columns %}
+        {{ grid }}.{{ column }},
+        {%- endfor %}
+        {%- for aggregate, delta_column, output_name in totals %}
+        {%- if aggregate == 'sum' %}
+        sum(coalesce({{ deltas }}.{{ delta_column }}, 0)) over (
+        {%- else %}
+        {{ aggregate }}({{ deltas }}.{{ delta_column }}) over (
+        {%- endif %}
+            partition by {{ grid }}.customer_id
+            order by {{ grid }}.date_day
+            rows between unbounded preceding and current row
+        ) as {{ output_name }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from {{ grid }}
+    left join {{ deltas }}
+        on
+            {{ grid }}.customer_id = {{ deltas }}.customer_id
+            and {{ grid }}.date_day = {{ deltas }}.date_day
+{%- endmacro %}

@@ -103,24 +103,11 @@ grid as (
 
 states_by_day as (
 
-    select
-        grid.customer_id,
-        grid.date_day,
-        grid.first_paid_date,
-        sum(coalesce(customer_deltas.paying_contracts_delta, 0)) over (
-            partition by grid.customer_id order by grid.date_day rows between unbounded preceding and current row
-        ) as paying_contracts,
-        sum(coalesce(customer_deltas.past_due_contracts_delta, 0)) over (
-            partition by grid.customer_id order by grid.date_day rows between unbounded preceding and current row
-        ) as past_due_contracts,
-        sum(coalesce(customer_deltas.licensed_seats_delta, 0)) over (
-            partition by grid.customer_id order by grid.date_day rows between unbounded preceding and current row
-        ) as licensed_seats
-    from grid
-    left join customer_deltas
-        on
-            grid.customer_id = customer_deltas.customer_id
-            and grid.date_day = customer_deltas.date_day
+    {{ health_running_totals('grid', 'customer_deltas', [
+        ['sum', 'paying_contracts_delta', 'paying_contracts'],
+        ['sum', 'past_due_contracts_delta', 'past_due_contracts'],
+        ['sum', 'licensed_seats_delta', 'licensed_seats'],
+    ], grid_columns=['first_paid_date']) }}
 
 ),
 

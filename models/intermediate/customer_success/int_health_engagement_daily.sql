@@ -111,19 +111,9 @@ meeting_deltas_by_day as (
 
 meetings_by_day as (
 
-    select
-        customer_days.customer_id,
-        customer_days.date_day,
-        sum(coalesce(meeting_deltas_by_day.meetings_delta, 0)) over (
-            partition by customer_days.customer_id
-            order by customer_days.date_day
-            rows between unbounded preceding and current row
-        ) as meetings_in_window
-    from customer_days
-    left join meeting_deltas_by_day
-        on
-            customer_days.customer_id = meeting_deltas_by_day.customer_id
-            and customer_days.date_day = meeting_deltas_by_day.date_day
+    {{ health_running_totals('customer_days', 'meeting_deltas_by_day', [
+        ['sum', 'meetings_delta', 'meetings_in_window'],
+    ]) }}
 
 ),
 

@@ -137,25 +137,10 @@ deltas_by_day as (
 
 inputs_by_day as (
 
-    select
-        customer_days.customer_id,
-        customer_days.date_day,
-        customer_days.past_due_contracts,
-        sum(coalesce(deltas_by_day.overdue_invoices_delta, 0)) over (
-            partition by customer_days.customer_id
-            order by customer_days.date_day
-            rows between unbounded preceding and current row
-        ) as overdue_invoices,
-        sum(coalesce(deltas_by_day.contraction_share_delta, 0)) over (
-            partition by customer_days.customer_id
-            order by customer_days.date_day
-            rows between unbounded preceding and current row
-        ) as contraction_share
-    from customer_days
-    left join deltas_by_day
-        on
-            customer_days.customer_id = deltas_by_day.customer_id
-            and customer_days.date_day = deltas_by_day.date_day
+    {{ health_running_totals('customer_days', 'deltas_by_day', [
+        ['sum', 'overdue_invoices_delta', 'overdue_invoices'],
+        ['sum', 'contraction_share_delta', 'contraction_share'],
+    ], grid_columns=['past_due_contracts']) }}
 
 ),
 

@@ -165,24 +165,10 @@ deltas_by_day as (
 
 inputs_by_day as (
 
-    select
-        customer_days.customer_id,
-        customer_days.date_day,
-        sum(coalesce(deltas_by_day.active_champions_delta, 0)) over (
-            partition by customer_days.customer_id
-            order by customer_days.date_day
-            rows between unbounded preceding and current row
-        ) as active_champions,
-        max(deltas_by_day.last_sponsor_touch_date) over (
-            partition by customer_days.customer_id
-            order by customer_days.date_day
-            rows between unbounded preceding and current row
-        ) as last_sponsor_touch_date
-    from customer_days
-    left join deltas_by_day
-        on
-            customer_days.customer_id = deltas_by_day.customer_id
-            and customer_days.date_day = deltas_by_day.date_day
+    {{ health_running_totals('customer_days', 'deltas_by_day', [
+        ['sum', 'active_champions_delta', 'active_champions'],
+        ['max', 'last_sponsor_touch_date', 'last_sponsor_touch_date'],
+    ]) }}
 
 ),
 

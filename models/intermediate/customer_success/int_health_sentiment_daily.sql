@@ -135,34 +135,12 @@ deltas_by_day as (
 
 sums_by_day as (
 
-    select
-        customer_days.customer_id,
-        customer_days.date_day,
-        sum(coalesce(deltas_by_day.nps_score_delta, 0)) over (
-            partition by customer_days.customer_id
-            order by customer_days.date_day
-            rows between unbounded preceding and current row
-        ) as nps_score_sum,
-        sum(coalesce(deltas_by_day.nps_respondents_delta, 0)) over (
-            partition by customer_days.customer_id
-            order by customer_days.date_day
-            rows between unbounded preceding and current row
-        ) as nps_respondents,
-        sum(coalesce(deltas_by_day.csat_score_delta, 0)) over (
-            partition by customer_days.customer_id
-            order by customer_days.date_day
-            rows between unbounded preceding and current row
-        ) as csat_score_sum,
-        sum(coalesce(deltas_by_day.csat_respondents_delta, 0)) over (
-            partition by customer_days.customer_id
-            order by customer_days.date_day
-            rows between unbounded preceding and current row
-        ) as csat_respondents
-    from customer_days
-    left join deltas_by_day
-        on
-            customer_days.customer_id = deltas_by_day.customer_id
-            and customer_days.date_day = deltas_by_day.date_day
+    {{ health_running_totals('customer_days', 'deltas_by_day', [
+        ['sum', 'nps_score_delta', 'nps_score_sum'],
+        ['sum', 'nps_respondents_delta', 'nps_respondents'],
+        ['sum', 'csat_score_delta', 'csat_score_sum'],
+        ['sum', 'csat_respondents_delta', 'csat_respondents'],
+    ]) }}
 
 ),
 

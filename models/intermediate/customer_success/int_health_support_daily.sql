@@ -138,30 +138,11 @@ deltas_by_day as (
 
 counts_by_day as (
 
-    select
-        customer_days.customer_id,
-        customer_days.date_day,
-        customer_days.licensed_seats,
-        sum(coalesce(deltas_by_day.cases_delta, 0)) over (
-            partition by customer_days.customer_id
-            order by customer_days.date_day
-            rows between unbounded preceding and current row
-        ) as cases_in_window,
-        sum(coalesce(deltas_by_day.escalations_delta, 0)) over (
-            partition by customer_days.customer_id
-            order by customer_days.date_day
-            rows between unbounded preceding and current row
-        ) as escalations_in_window,
-        sum(coalesce(deltas_by_day.open_high_priority_delta, 0)) over (
-            partition by customer_days.customer_id
-            order by customer_days.date_day
-            rows between unbounded preceding and current row
-        ) as open_high_priority_cases
-    from customer_days
-    left join deltas_by_day
-        on
-            customer_days.customer_id = deltas_by_day.customer_id
-            and customer_days.date_day = deltas_by_day.date_day
+    {{ health_running_totals('customer_days', 'deltas_by_day', [
+        ['sum', 'cases_delta', 'cases_in_window'],
+        ['sum', 'escalations_delta', 'escalations_in_window'],
+        ['sum', 'open_high_priority_delta', 'open_high_priority_cases'],
+    ], grid_columns=['licensed_seats']) }}
 
 ),
 

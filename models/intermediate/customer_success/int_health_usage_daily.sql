@@ -178,34 +178,12 @@ deltas_by_day as (
 
 usage_by_day as (
 
-    select
-        customer_days.customer_id,
-        customer_days.date_day,
-        sum(coalesce(deltas_by_day.active_users_delta, 0)) over (
-            partition by customer_days.customer_id
-            order by customer_days.date_day
-            rows between unbounded preceding and current row
-        ) as active_users_30d,
-        sum(coalesce(deltas_by_day.key_features_delta, 0)) over (
-            partition by customer_days.customer_id
-            order by customer_days.date_day
-            rows between unbounded preceding and current row
-        ) as key_features_used_30d,
-        sum(coalesce(deltas_by_day.active_user_days_delta, 0)) over (
-            partition by customer_days.customer_id
-            order by customer_days.date_day
-            rows between unbounded preceding and current row
-        ) as active_user_days_30d,
-        max(deltas_by_day.last_activity_date) over (
-            partition by customer_days.customer_id
-            order by customer_days.date_day
-            rows between unbounded preceding and current row
-        ) as last_activity_date
-    from customer_days
-    left join deltas_by_day
-        on
-            customer_days.customer_id = deltas_by_day.customer_id
-            and customer_days.date_day = deltas_by_day.date_day
+    {{ health_running_totals('customer_days', 'deltas_by_day', [
+        ['sum', 'active_users_delta', 'active_users_30d'],
+        ['sum', 'key_features_delta', 'key_features_used_30d'],
+        ['sum', 'active_user_days_delta', 'active_user_days_30d'],
+        ['max', 'last_activity_date', 'last_activity_date'],
+    ]) }}
 
 ),
 
