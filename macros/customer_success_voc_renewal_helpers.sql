@@ -89,6 +89,22 @@
     ) as ces
 {%- endmacro %}
 
+{#- The mart columns over voc_window_measures() results in `measures` (a left-joined
+    relation: missing counts are 0, missing scores null): NPS counts and score, CSAT
+    counts and share, CES count and mean, in the contract's column order. -#}
+{% macro voc_window_scores(measures) -%}
+    cast(coalesce({{ measures }}.nps_respondents, 0) as bigint) as nps_respondents,
+    cast(coalesce({{ measures }}.promoters, 0) as bigint) as promoters,
+    cast(coalesce({{ measures }}.passives, 0) as bigint) as passives,
+    cast(coalesce({{ measures }}.detractors, 0) as bigint) as detractors,
+    {{ voc_nps(measures ~ '.promoters', measures ~ '.detractors', measures ~ '.nps_respondents') }} as nps,
+    cast(coalesce({{ measures }}.csat_responses, 0) as bigint) as csat_responses,
+    cast(coalesce({{ measures }}.csat_satisfied_responses, 0) as bigint) as csat_satisfied_responses,
+    {{ revenue_ratio(measures ~ '.csat_satisfied_responses', measures ~ '.csat_responses') }} as csat,
+    cast(coalesce({{ measures }}.ces_responses, 0) as bigint) as ces_responses,
+    cast({{ measures }}.ces as {{ type_double() }}) as ces
+{%- endmacro %}
+
 {#- Whole days from start_date to end_date, never below 0 (an end before the
     start counts as day 0); null when either is null. Integer. -#}
 {% macro cs_days_from(start_date, end_date) -%}

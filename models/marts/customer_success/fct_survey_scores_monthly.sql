@@ -106,17 +106,7 @@ final as (
         cast(coalesce(responses_in_month.nps_responses_in_month, 0) as bigint) as nps_responses_in_month,
         cast(coalesce(responses_in_month.csat_responses_in_month, 0) as bigint) as csat_responses_in_month,
         cast(coalesce(responses_in_month.ces_responses_in_month, 0) as bigint) as ces_responses_in_month,
-        cast(coalesce(window_measures.nps_respondents, 0) as bigint) as nps_respondents,
-        cast(coalesce(window_measures.promoters, 0) as bigint) as promoters,
-        cast(coalesce(window_measures.passives, 0) as bigint) as passives,
-        cast(coalesce(window_measures.detractors, 0) as bigint) as detractors,
-        {{ voc_nps('window_measures.promoters', 'window_measures.detractors', 'window_measures.nps_respondents') }}
-            as nps,
-        cast(coalesce(window_measures.csat_responses, 0) as bigint) as csat_responses,
-        cast(coalesce(window_measures.csat_satisfied_responses, 0) as bigint) as csat_satisfied_responses,
-        {{ revenue_ratio('window_measures.csat_satisfied_responses', 'window_measures.csat_responses') }} as csat,
-        cast(coalesce(window_measures.ces_responses, 0) as bigint) as ces_responses,
-        cast(window_measures.ces as {{ type_double() }}) as ces
+        {{ voc_window_scores('window_measures') }}
     from customer_months
     left join responses_in_month
         on

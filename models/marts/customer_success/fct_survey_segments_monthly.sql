@@ -19,6 +19,8 @@
     Sentiment is not a cohort metric: the segment is the one at the month, not
     at a cohort start. -#}
 
+-- sqlfluff:indentation:template_blocks_indent:false
+
 with
 
 months as (
@@ -128,68 +130,29 @@ rows_with_segments as (
 
 segmented as (
 
+    {%- for segment_type, segment_value in [
+        ('all', "'all'"),
+        ('size_band', 'size_band'),
+        ('industry', 'industry'),
+        ('acquisition_channel', 'acquisition_channel'),
+        ('plan', 'plan'),
+    ] %}
+
     select
         month,
-        'all' as segment_type,
-        'all' as segment_value,
+        '{{ segment_type }}' as segment_type,
+        {{ segment_value }} as segment_value,
         customer_id,
         survey_type,
         score,
         is_counted,
         is_window_row
     from rows_with_segments
+    {%- if not loop.last %}
 
     union all
-
-    select
-        month,
-        'size_band' as segment_type,
-        size_band as segment_value,
-        customer_id,
-        survey_type,
-        score,
-        is_counted,
-        is_window_row
-    from rows_with_segments
-
-    union all
-
-    select
-        month,
-        'industry' as segment_type,
-        industry as segment_value,
-        customer_id,
-        survey_type,
-        score,
-        is_counted,
-        is_window_row
-    from rows_with_segments
-
-    union all
-
-    select
-        month,
-        'acquisition_channel' as segment_type,
-        acquisition_channel as segment_value,
-        customer_id,
-        survey_type,
-        score,
-        is_counted,
-        is_window_row
-    from rows_with_segments
-
-    union all
-
-    select
-        month,
-        'plan' as segment_type,
-        plan as segment_value,
-        customer_id,
-        survey_type,
-        score,
-        is_counted,
-        is_window_row
-    from rows_with_segments
+    {%- endif %}
+    {%- endfor %}
 
 ),
 
@@ -255,17 +218,7 @@ final as (
         cast(coalesce(segment_measures.csat_responses_in_month, 0) as bigint) as csat_responses_in_month,
         cast(coalesce(segment_measures.ces_responses_in_month, 0) as bigint) as ces_responses_in_month,
         cast(coalesce(segment_measures.responding_customers, 0) as bigint) as responding_customers,
-        cast(coalesce(segment_measures.nps_respondents, 0) as bigint) as nps_respondents,
-        cast(coalesce(segment_measures.promoters, 0) as bigint) as promoters,
-        cast(coalesce(segment_measures.passives, 0) as bigint) as passives,
-        cast(coalesce(segment_measures.detractors, 0) as bigint) as detractors,
-        {{ voc_nps('segment_measures.promoters', 'segment_measures.detractors', 'segment_measures.nps_respondents') }}
-            as nps,
-        cast(coalesce(segment_measures.csat_responses, 0) as bigint) as csat_responses,
-        cast(coalesce(segment_measures.csat_satisfied_responses, 0) as bigint) as csat_satisfied_responses,
-        {{ revenue_ratio('segment_measures.csat_satisfied_responses', 'segment_measures.csat_responses') }} as csat,
-        cast(coalesce(segment_measures.ces_responses, 0) as bigint) as ces_responses,
-        cast(segment_measures.ces as {{ type_double() }}) as ces
+        {{ voc_window_scores('segment_measures') }}
     from segment_months
     inner join months
         on segment_months.month = months.month
