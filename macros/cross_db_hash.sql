@@ -16,3 +16,29 @@
 {% macro spark__fast_hash(expression) -%}
     xxhash64({{ expression }})
 {%- endmacro %}
+
+{#- The same, over several columns of any type (a row's key): equal tuples give equal
+    hashes, NULLs included; for pre-filtering only, like fast_hash. -#}
+{% macro fast_hash_columns(columns) -%}
+    {{ return(adapter.dispatch('fast_hash_columns', 'b2b_loyalty')(columns)) }}
+{%- endmacro %}
+
+{% macro default__fast_hash_columns(columns) -%}
+    hash({{ columns | join(', ') }})
+{%- endmacro %}
+
+{#- PostgreSQL: one text of the columns, each NULL-marked and length-prefixed, so no
+    two different tuples can give the same text. -#}
+{% macro postgres__fast_hash_columns(columns) -%}
+    hashtextextended(
+        {%- for column in columns %}
+        coalesce(length(cast({{ column }} as text)) || ':' || cast({{ column }} as text), '~')
+        {{- " || '|' ||" if not loop.last }}
+        {%- endfor %},
+        0
+    )
+{%- endmacro %}
+
+{% macro spark__fast_hash_columns(columns) -%}
+    xxhash64({{ columns | join(', ') }})
+{%- endmacro %}
