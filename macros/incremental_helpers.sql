@@ -20,3 +20,24 @@
 {% macro segment_tracks_dedup_key(event_id, raw_received_at) -%}
     coalesce({{ event_id }}, '(no id) received_at=' || coalesce({{ raw_received_at }}, '(none)'))
 {%- endmacro %}
+
+{#- base_segment__tracks' incremental refresh: the ISO day (text, YYYY-MM-DD) before which
+    a raw received_at is certainly older than the batch cutoff, i.e. the latest processed
+    arrival (not after as_of_date + 1 day) minus var events_incremental_lookback_days
+    minus one day. Queried from the model's table when the model runs, so the skip is a
+    literal the engine can apply while scanning; None when the table is empty (or at
+    parse time). The model's SQL keeps the same rule, so this only makes it cheaper. -#}
+{% macro segment_tracks_arrival_floor() -%}
+    {%- if not execute -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set query -%}
+        select
+            cast(cast({{ dbt.dateadd(
+                'day', -1 - var('events_incremental_lookback_days') | int, 'max(received_at)'
+            ) }} as date) as {{ dbt.type_string() }}) as floor_day
+        from {{ this }}
+        where received_at <= {{ dbt.dateadd('day', 1, as_of_date()) }}
+    {%- endset -%}
+    {{ return(run_query(query).columns[0].values()[0]) }}
+{%- endmacro %}

@@ -48,6 +48,11 @@
 
 {%- set tracks_in_scope = 'source_in_scope' if is_refresh else source('segment', 'tracks') %}
 
+{#- The same skip as `arrivals` below, as a literal computed before the run (None on a
+    full build or an empty table), so the engine filters the raw scan itself instead of
+    typing 57M rows first: 10k bench, 9.1 s -> 6.0 s for the batch query. -#}
+{%- set arrival_floor = segment_tracks_arrival_floor() if is_refresh else none %}
+
 with
 
 {% if is_refresh %}
@@ -59,6 +64,14 @@ raw_arrivals as (
         id,
         received_at
     from {{ source('segment', 'tracks') }}
+    {%- if arrival_floor %}
+    where
+        received_at is null
+        or not (
+            cast(received_at as {{ dbt.type_string() }}) like '____-__-__%'
+            and cast(received_at as {{ dbt.type_string() }}) < '{{ arrival_floor }}'
+        )
+    {%- endif %}
 
 ),
 
@@ -72,7 +85,8 @@ processed_watermark as (
 
 {# Parsing every raw received_at is most of a run's cost: rows whose text starts
    with an ISO date before the cutoff's day minus one (no UTC offset reaches a
-   day) are certainly older and skipped unparsed; the rest are parsed. #}
+   day) are certainly older and skipped unparsed; the rest are parsed. A row
+   without received_at text is always in the batch (re-judged every run). #}
 arrivals as (
 
     select
@@ -83,6 +97,7 @@ arrivals as (
     cross join processed_watermark
     where
         processed_watermark.max_received_at is null
+        or {{ clean_text('raw_arrivals.received_at') }} is null
         or not (
             {{ clean_text('raw_arrivals.received_at') }} like '____-__-__%'
             and substring({{ clean_text('raw_arrivals.received_at') }}, 1, 10) < cast(cast({{ dbt.dateadd(
