@@ -153,3 +153,29 @@
             {{ grid }}.customer_id = {{ deltas }}.customer_id
             and {{ grid }}.date_day = {{ deltas }}.date_day
 {%- endmacro %}
+
+{#- Post-hook of an incremental health model keyed on the grid (customer_id, date_day):
+    deletes its rows that are no longer on the grid (int_health_customer_days: one row
+    per customer and day from the first paid day through as_of_date, so a customer's
+    days are one range). Such rows appear when a billing restatement moves a first paid
+    day later or a customer leaves the grid; delete+insert only replaces the keys it
+    recomputes. Nothing on a full refresh or on a table (Spark). -#}
+{% macro health_delete_rows_off_grid() -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }} as health_rows
+    where not exists (
+        select 1
+        from (
+            select
+                customer_id,
+                min(date_day) as first_date,
+                max(date_day) as last_date
+            from {{ ref('int_health_customer_days') }}
+            group by 1
+        ) as grid_ranges
+        where
+            grid_ranges.customer_id = health_rows.customer_id
+            and health_rows.date_day between grid_ranges.first_date and grid_ranges.last_date
+    )
+    {%- endif -%}
+{%- endmacro %}

@@ -41,3 +41,11 @@
     {%- endset -%}
     {{ return(run_query(query).columns[0].values()[0]) }}
 {%- endmacro %}
+
+{#- The start of this dbt run (run_started_at, UTC) as a timestamp literal: the loaded_at
+    stamp of rows an incremental model writes. Falls back to the epoch where dbt's
+    context is absent (sqlfluff's templater). -#}
+{% macro run_started_at_timestamp() -%}
+    {%- set started = run_started_at if run_started_at is defined else none -%}
+    cast('{{ started.strftime("%Y-%m-%d %H:%M:%S.%f") if started else "1970-01-01 00:00:00" }}' as timestamp)
+{%- endmacro %}

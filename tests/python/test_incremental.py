@@ -6,7 +6,8 @@ lands in the raw `segment.tracks` table (appended with SQL, the way a connector 
 the events of day D+1, late events received on D+1 but stamped weeks earlier (well outside
 the lookback window of days), an at-least-once redelivery of an existing event (same id and
 payload) and a redelivery whose timestamp moved to the previous day (dedup: the latest
-received_at wins, so the old day loses the event). The warehouse file is copied; the original
+received_at wins, so the old day loses the event). Stripe history is also restated in place for
+two customers, moving one first paid day later and one earlier. The warehouse file is copied; the original
 is refreshed incrementally as of D+1, the copy is rebuilt with --full-refresh as of D+1, and
 every table of the marts schema (plus the incremental models and the usage table they feed)
 must hold exactly the same rows in both.
@@ -128,6 +129,81 @@ def append_next_day(db: Path) -> dict[str, object]:
     return {"late_sent": late_sent, "moved_from": moved_from}
 
 
+RESTATE_DAYS = 10
+_PLAIN_TS = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"
+
+
+def restate_billing(db: Path) -> dict[str, str]:
+    """Two Stripe restatements, history rewritten in place the way a connector re-sync does: one
+    single-contract customer's first subscription version now starts RESTATE_DAYS later (its first
+    paid day moves later), another's first subscription and item versions start RESTATE_DAYS
+    earlier (its first paid day moves back). Returns {'later': customer, 'earlier': customer}."""
+    with duckdb.connect(str(db)) as con:
+        con.execute("set TimeZone = 'UTC'")
+        candidates = con.execute(f"""
+            with single as (
+                select customer_id, min(subscription_id) as subscription_id
+                from intermediate.int_contracts_mapped
+                where not is_customer_unmapped
+                group by 1 having count(*) = 1
+            ),
+            grid_starts as (
+                select customer_id, min(date_day) as first_day
+                from intermediate.int_health_customer_days group by 1
+            ),
+            first_versions as (
+                select id, _fivetran_start, _fivetran_end, status,
+                       row_number() over (partition by id order by _fivetran_start) as n
+                from stripe.subscription_history
+                where regexp_matches(_fivetran_start, '{_PLAIN_TS}')
+                  and regexp_matches(_fivetran_end, '{_PLAIN_TS}')
+            )
+            select single.customer_id, single.subscription_id
+            from single
+            inner join grid_starts using (customer_id)
+            inner join first_versions on first_versions.id = single.subscription_id and first_versions.n = 1
+            where first_versions.status = 'active'
+              and cast(first_versions._fivetran_start as date) = grid_starts.first_day
+              and cast(first_versions._fivetran_end as timestamp)
+                  > cast(first_versions._fivetran_start as timestamp) + interval {3 * RESTATE_DAYS} days
+              and grid_starts.first_day between date '{(AS_OF - timedelta(days=170)).isoformat()}'
+                                          and date '{(AS_OF - timedelta(days=60)).isoformat()}'
+            order by single.subscription_id
+            limit 2
+        """).fetchall()
+        assert len(candidates) == 2, f"the book has no two single-contract customers to restate: {candidates}"
+        (later_customer, later_sub), (earlier_customer, earlier_sub) = candidates
+        shift = "strftime(cast({c} as timestamp) + interval '{d} days', '%Y-%m-%d %H:%M:%S')"
+        first = "(select min(_fivetran_start) from {t} where {k} = '{v}')"
+        con.execute(f"""
+            update stripe.subscription_history
+            set _fivetran_start = {shift.format(c='_fivetran_start', d=RESTATE_DAYS)}
+            where id = '{later_sub}'
+              and _fivetran_start = {first.format(t='stripe.subscription_history', k='id', v=later_sub)}
+        """)
+        con.execute(f"""
+            update stripe.subscription_history
+            set _fivetran_start = {shift.format(c='_fivetran_start', d=-RESTATE_DAYS)}
+            where id = '{earlier_sub}'
+              and _fivetran_start = {first.format(t='stripe.subscription_history', k='id', v=earlier_sub)}
+        """)
+        con.execute(f"""
+            update stripe.subscription_item_history
+            set _fivetran_start = {shift.format(c='_fivetran_start', d=-RESTATE_DAYS)}
+            where subscription_id = '{earlier_sub}'
+              and regexp_matches(_fivetran_start, '{_PLAIN_TS}')
+              and _fivetran_start = {first.format(t='stripe.subscription_item_history', k='subscription_id',
+                                                  v=earlier_sub)}
+        """)
+    return {"later": str(later_customer), "earlier": str(earlier_customer)}
+
+
+def grid_start(db: Path, customer_id: str) -> date:
+    rows = query(db, "select min(date_day) from intermediate.int_health_customer_days where customer_id = ?",
+                 [customer_id])
+    return rows[0][0]  # type: ignore[return-value]
+
+
 def day_event_totals(db: Path) -> dict[date, int]:
     rows = query(db, "select date_day, sum(event_count) from intermediate.int_product_events_daily group by 1")
     return {day: int(total) for day, total in rows}  # type: ignore[misc]
@@ -145,8 +221,16 @@ def health_rows(db: Path, window: tuple[date, date]) -> list[tuple[object, ...]]
                  list(window))
 
 
+# When a row was written, not what it says: differs between the two warehouses by design.
+RUN_STAMP_COLUMNS = ("loaded_at", "events_loaded_through")
+
+
 def table_rows(db: Path, table: str) -> list[tuple[object, ...]]:
-    return query(db, f"select * from {table} order by all")
+    schema, name = table.split(".")
+    columns = [c for (c,) in query(db, "select column_name from information_schema.columns where table_schema = ? "
+                                       "and table_name = ? order by ordinal_position", [schema, name])
+               if c not in RUN_STAMP_COLUMNS]
+    return query(db, f"select {', '.join(columns)} from {table} order by all")
 
 
 def test_incremental_refresh_equals_full_refresh(tmp_path: Path, project_dir: Path) -> None:
@@ -164,6 +248,8 @@ def test_incremental_refresh_equals_full_refresh(tmp_path: Path, project_dir: Pa
 
     sent = append_next_day(incremental.db)
     assert sent["late_sent"] == LATE_EVENTS
+    restated = restate_billing(incremental.db)
+    starts_before = {side: grid_start(incremental.db, customer) for side, customer in restated.items()}
     full = warehouse(tmp_path / "full", project_dir, tmp_path / "full.duckdb")
     shutil.copyfile(incremental.db, full.db)  # same raw data, same incremental state
 
@@ -182,6 +268,11 @@ def test_incremental_refresh_equals_full_refresh(tmp_path: Path, project_dir: Pa
     moved_from = sent["moved_from"]
     assert after.get(moved_from, 0) == before[moved_from] - 1  # type: ignore[index]
     assert after[AS_OF - timedelta(days=10)] == before[AS_OF - timedelta(days=10)]  # untouched day
+
+    # The restatements moved two first paid days: one grid now starts later (rows before it must
+    # go), the other earlier (days never computed before).
+    assert grid_start(incremental.db, restated["later"]) > starts_before["later"]
+    assert grid_start(incremental.db, restated["earlier"]) < starts_before["earlier"]
 
     # The late events change what usage and health say about those earlier days (days no other
     # change of this run touches), so the comparison below can fail.
