@@ -21,13 +21,14 @@ if [ ! -x .venv/bin/python ]; then
 fi
 # The installer is pinned too: uv resolves and installs the same locked set as pip
 # (identical `pip freeze`) in ~11 s instead of ~45 s on a fresh machine, which is a
-# third of the demo's first run. pip stays the fallback when uv cannot be installed.
+# third of the demo's first run. It reads the system's CA store (--system-certs), as
+# pip does through its config; pip remains the fallback when uv cannot be used.
 UV_VERSION="0.13.9"
 echo "==> installing pinned dependencies into .venv"
-if .venv/bin/python -m pip install --quiet --disable-pip-version-check "uv==$UV_VERSION" >/dev/null 2>&1; then
-    .venv/bin/uv pip install --quiet --python .venv/bin/python -c requirements.lock -e '.[dev]'
-else
-    echo "==> uv $UV_VERSION could not be installed; using pip (about a minute)"
+if ! { .venv/bin/python -m pip install --quiet --disable-pip-version-check "uv==$UV_VERSION" >/dev/null 2>&1 \
+        && .venv/bin/uv pip install --quiet --system-certs --python .venv/bin/python \
+            -c requirements.lock -e '.[dev]'; }; then
+    echo "==> uv $UV_VERSION could not install them; using pip (about a minute)"
     .venv/bin/python -m pip install --quiet --disable-pip-version-check \
         -c requirements.lock -e '.[dev]'
 fi
