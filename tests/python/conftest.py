@@ -8,7 +8,9 @@ dbt builds write to their own temporary folders.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -24,6 +26,21 @@ from loyalty.paths import repo_root
 
 END_DATE = date(2026, 11, 24)
 SMALL_BOOK = {"seed": 7, "customers": 25, "months": 15, "end_date": END_DATE}
+
+
+@contextmanager
+def environment(values: Mapping[str, str]) -> Iterator[None]:
+    """Set environment variables for the block (dbt's in-process runner reads them), then restore."""
+    before = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in before.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 # -- isolation ---------------------------------------------------------------------------------

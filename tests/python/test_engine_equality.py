@@ -28,7 +28,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -36,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import END_DATE, StagedBook
+from conftest import END_DATE, StagedBook, environment
 
 from loyalty import dbt_ops, loader_postgres
 
@@ -51,20 +50,6 @@ EXTRA_RELATIONS = ("staging.stg_raw_row_accounting",)  # compared besides the ma
 SPARK_MARTS = ("fct_contract_mrr_monthly", "fct_contract_mrr_movements", "fct_customer_mrr_monthly",
                "fct_customer_mrr_movements", "fct_mrr_bridge", "fct_revenue_retention",
                "fct_customer_health_daily")
-
-
-@contextmanager
-def environment(values: Mapping[str, str]) -> Iterator[None]:
-    before = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in before.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 # -- the PostgreSQL build --------------------------------------------------------------------------
