@@ -23,6 +23,7 @@ from loyalty import faults as fault_spec
 from loyalty.contract import TABLES, Table
 from loyalty.loader import load_book
 from loyalty.paths import repo_root
+from pg_server import PgServer, PgUnavailable
 
 END_DATE = date(2026, 11, 24)
 SMALL_BOOK = {"seed": 7, "customers": 25, "months": 15, "end_date": END_DATE}
@@ -137,6 +138,20 @@ def stage_book(root: Path, project_dir: Path, faults: bool) -> StagedBook:
 @pytest.fixture(scope="session")
 def staged_faulty(tmp_path_factory: pytest.TempPathFactory, project_dir: Path) -> Iterator[StagedBook]:
     yield stage_book(tmp_path_factory.mktemp("faulty"), project_dir, faults=True)
+
+
+@pytest.fixture(scope="module")
+def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PgServer]:
+    """A throw-away PostgreSQL 15 per test module (tests/python/pg_server.py); skips the
+    module's PostgreSQL tests when no server can start here."""
+    try:
+        server = PgServer.start(tmp_path_factory.mktemp("pg"))
+    except PgUnavailable as exc:
+        pytest.skip(f"PostgreSQL cannot start here: {exc}")
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -27,7 +27,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -40,7 +40,7 @@ from conftest import END_DATE, StagedBook, environment
 from loyalty import dbt_ops, loader_postgres
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pg_server import PgServer, PgUnavailable  # noqa: E402
+from pg_server import PgServer  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -60,18 +60,6 @@ class EngineBuild:
     manifest: dict[str, Any]
     outcome: dbt_ops.Outcome
     seconds: float
-
-
-@pytest.fixture(scope="module")
-def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PgServer]:
-    try:
-        server = PgServer.start(tmp_path_factory.mktemp("pg"))
-    except PgUnavailable as exc:
-        pytest.skip(f"PostgreSQL cannot start here: {exc}")
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")

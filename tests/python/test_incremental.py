@@ -27,6 +27,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import restatement
 from conftest import query
 
 from loyalty import dbt_ops
@@ -129,73 +130,12 @@ def append_next_day(db: Path) -> dict[str, object]:
     return {"late_sent": late_sent, "moved_from": moved_from}
 
 
-RESTATE_DAYS = 10
-_PLAIN_TS = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"
-
-
 def restate_billing(db: Path) -> dict[str, str]:
-    """Two Stripe restatements, history rewritten in place the way a connector re-sync does: one
-    single-contract customer's first subscription version now starts RESTATE_DAYS later (its first
-    paid day moves later), another's first subscription and item versions start RESTATE_DAYS
-    earlier (its first paid day moves back). Returns {'later': customer, 'earlier': customer}."""
+    """Two Stripe restatements in place (tests/python/restatement.py): one customer's first paid
+    day moves RESTATE_DAYS later, another's RESTATE_DAYS earlier."""
     with duckdb.connect(str(db)) as con:
         con.execute("set TimeZone = 'UTC'")
-        candidates = con.execute(f"""
-            with single as (
-                select customer_id, min(subscription_id) as subscription_id
-                from intermediate.int_contracts_mapped
-                where not is_customer_unmapped
-                group by 1 having count(*) = 1
-            ),
-            grid_starts as (
-                select customer_id, min(date_day) as first_day
-                from intermediate.int_health_customer_days group by 1
-            ),
-            first_versions as (
-                select id, _fivetran_start, _fivetran_end, status,
-                       row_number() over (partition by id order by _fivetran_start) as n
-                from stripe.subscription_history
-                where regexp_matches(_fivetran_start, '{_PLAIN_TS}')
-                  and regexp_matches(_fivetran_end, '{_PLAIN_TS}')
-            )
-            select single.customer_id, single.subscription_id
-            from single
-            inner join grid_starts using (customer_id)
-            inner join first_versions on first_versions.id = single.subscription_id and first_versions.n = 1
-            where first_versions.status = 'active'
-              and cast(first_versions._fivetran_start as date) = grid_starts.first_day
-              and cast(first_versions._fivetran_end as timestamp)
-                  > cast(first_versions._fivetran_start as timestamp) + interval {3 * RESTATE_DAYS} days
-              and grid_starts.first_day between date '{(AS_OF - timedelta(days=170)).isoformat()}'
-                                          and date '{(AS_OF - timedelta(days=60)).isoformat()}'
-            order by single.subscription_id
-            limit 2
-        """).fetchall()
-        assert len(candidates) == 2, f"the book has no two single-contract customers to restate: {candidates}"
-        (later_customer, later_sub), (earlier_customer, earlier_sub) = candidates
-        shift = "strftime(cast({c} as timestamp) + interval '{d} days', '%Y-%m-%d %H:%M:%S')"
-        first = "(select min(_fivetran_start) from {t} where {k} = '{v}')"
-        con.execute(f"""
-            update stripe.subscription_history
-            set _fivetran_start = {shift.format(c='_fivetran_start', d=RESTATE_DAYS)}
-            where id = '{later_sub}'
-              and _fivetran_start = {first.format(t='stripe.subscription_history', k='id', v=later_sub)}
-        """)
-        con.execute(f"""
-            update stripe.subscription_history
-            set _fivetran_start = {shift.format(c='_fivetran_start', d=-RESTATE_DAYS)}
-            where id = '{earlier_sub}'
-              and _fivetran_start = {first.format(t='stripe.subscription_history', k='id', v=earlier_sub)}
-        """)
-        con.execute(f"""
-            update stripe.subscription_item_history
-            set _fivetran_start = {shift.format(c='_fivetran_start', d=-RESTATE_DAYS)}
-            where subscription_id = '{earlier_sub}'
-              and regexp_matches(_fivetran_start, '{_PLAIN_TS}')
-              and _fivetran_start = {first.format(t='stripe.subscription_item_history', k='subscription_id',
-                                                  v=earlier_sub)}
-        """)
-    return {"later": str(later_customer), "earlier": str(earlier_customer)}
+        return restatement.restate_billing(lambda sql: con.execute(sql).fetchall(), AS_OF)
 
 
 def grid_start(db: Path, customer_id: str) -> date:

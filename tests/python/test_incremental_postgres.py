@@ -20,41 +20,27 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+import restatement
 from conftest import environment
 
 from loyalty import dbt_ops, loader_postgres
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pg_server import PgServer, PgUnavailable  # noqa: E402
+from pg_server import PgServer  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
 AS_OF = date(2026, 6, 30)  # day D
 NEXT_DAY = AS_OF + timedelta(days=1)
 BOOK = {"seed": 23, "customers": 25, "months": 7, "end_date": NEXT_DAY}
-RESTATE_DAYS = 10
 COMPARED_INTERMEDIATES = ("staging.base_segment__tracks", "intermediate.int_product_events_daily",
                           "intermediate.int_health_usage_daily")
 RUN_STAMP_COLUMNS = ("loaded_at", "events_loaded_through")  # when a row was written, not what it says
-PLAIN_TS = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"
-
-
-@pytest.fixture(scope="module")
-def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PgServer]:
-    try:
-        server = PgServer.start(tmp_path_factory.mktemp("pg_incremental"))
-    except PgUnavailable as exc:
-        pytest.skip(f"PostgreSQL cannot start here: {exc}")
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def execute(env: dict[str, str], sql: str, autocommit: bool = False) -> list[tuple[Any, ...]]:
@@ -105,56 +91,8 @@ def land_next_day(env: dict[str, str]) -> None:
 
 
 def restate_billing(env: dict[str, str]) -> dict[str, str]:
-    """The DuckDB test's two restatements in PostgreSQL's dialect: one single-contract customer's
-    first subscription version starts RESTATE_DAYS later, another's first subscription and item
-    versions RESTATE_DAYS earlier. Returns {'later': customer, 'earlier': customer}."""
-    candidates = execute(env, f"""
-        with single as (
-            select customer_id, min(subscription_id) as subscription_id
-            from intermediate.int_contracts_mapped
-            where not is_customer_unmapped
-            group by 1 having count(*) = 1
-        ),
-        grid_starts as (
-            select customer_id, min(date_day) as first_day
-            from intermediate.int_health_customer_days group by 1
-        ),
-        first_versions as (
-            select id, _fivetran_start, _fivetran_end, status,
-                   row_number() over (partition by id order by _fivetran_start) as n
-            from stripe.subscription_history
-            where _fivetran_start ~ '{PLAIN_TS}' and _fivetran_end ~ '{PLAIN_TS}'
-        )
-        select single.customer_id, single.subscription_id
-        from single
-        inner join grid_starts using (customer_id)
-        inner join first_versions on first_versions.id = single.subscription_id and first_versions.n = 1
-        where first_versions.status = 'active'
-          and cast(first_versions._fivetran_start as date) = grid_starts.first_day
-          and cast(first_versions._fivetran_end as timestamp)
-              > cast(first_versions._fivetran_start as timestamp) + interval '{3 * RESTATE_DAYS} days'
-          and grid_starts.first_day between date '{(AS_OF - timedelta(days=170)).isoformat()}'
-                                      and date '{(AS_OF - timedelta(days=60)).isoformat()}'
-        order by single.subscription_id
-        limit 2
-    """)
-    assert len(candidates) == 2, f"the book has no two single-contract customers to restate: {candidates}"
-    (later_customer, later_sub), (earlier_customer, earlier_sub) = candidates
-
-    def shift(table: str, key: str, value: str, days: int, plain_only: bool = False) -> None:
-        plain = f"and _fivetran_start ~ '{PLAIN_TS}'" if plain_only else ""
-        execute(env, f"""
-            update {table}
-            set _fivetran_start = to_char(cast(_fivetran_start as timestamp) + interval '{days} days',
-                                          'YYYY-MM-DD HH24:MI:SS')
-            where {key} = '{value}' {plain}
-              and _fivetran_start = (select min(_fivetran_start) from {table} where {key} = '{value}')
-        """)
-
-    shift("stripe.subscription_history", "id", str(later_sub), RESTATE_DAYS)
-    shift("stripe.subscription_history", "id", str(earlier_sub), -RESTATE_DAYS)
-    shift("stripe.subscription_item_history", "subscription_id", str(earlier_sub), -RESTATE_DAYS, plain_only=True)
-    return {"later": str(later_customer), "earlier": str(earlier_customer)}
+    """The DuckDB test's two restatements (tests/python/restatement.py, SQL both engines read)."""
+    return restatement.restate_billing(lambda sql: execute(env, sql), AS_OF)
 
 
 def grid_start(env: dict[str, str], customer_id: str) -> date:
