@@ -88,6 +88,49 @@
     coalesce(nullif(trim(cast({{ expression }} as {{ dbt.type_string() }})), ''), 'unknown')
 {%- endmacro %}
 
+{#- FX (METRICS.md): the rows of CTE `source` (with `currency`, upper-cased, and
+    `fx_date`) with the rate to USD of fx_date: the latest on or before it, else
+    the currency's earliest (is_fx_fallback). `fx_rates` is a CTE of
+    int_fx_rates_ranged. Adds fx_rate_to_usd and is_fx_fallback to `columns`.
+    The daily seed has a rate for nearly every (currency, day), and that rate's
+    range is the one holding the day, so the exact day is an equality join; only
+    the rest (USD, gaps, days outside the seed, unknown currencies: null rate)
+    take the range join, whose residual predicates were the costliest step of
+    the MRR spine. -#}
+{% macro revenue_fx_lookup(source, columns, fx_rates='fx_rates') -%}
+    select
+        {% for column in columns -%}
+            {{ source }}.{{ column }},
+        {% endfor -%}
+        fx_exact.rate_to_usd as fx_rate_to_usd,
+        false as is_fx_fallback
+    from {{ source }}
+    inner join {{ fx_rates }} as fx_exact
+        on
+            {{ source }}.currency = fx_exact.currency_code
+            and {{ source }}.fx_date = fx_exact.rate_date
+
+    union all
+
+    select
+        {% for column in columns -%}
+            {{ source }}.{{ column }},
+        {% endfor -%}
+        fx_range.rate_to_usd as fx_rate_to_usd,
+        coalesce(fx_range.rate_date > {{ source }}.fx_date, false) as is_fx_fallback
+    from {{ source }}
+    left join {{ fx_rates }} as fx_exact
+        on
+            {{ source }}.currency = fx_exact.currency_code
+            and {{ source }}.fx_date = fx_exact.rate_date
+    left join {{ fx_rates }} as fx_range
+        on
+            {{ source }}.currency = fx_range.currency_code
+            and {{ source }}.fx_date >= fx_range.valid_from
+            and {{ source }}.fx_date < fx_range.valid_to
+    where fx_exact.currency_code is null
+{%- endmacro %}
+
 {#- An instant far in the future for open intervals (discount end null = open). -#}
 {% macro revenue_open_end() -%}
     {{ fivetran_open_end() }}

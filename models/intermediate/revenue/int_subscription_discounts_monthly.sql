@@ -76,18 +76,22 @@ qualifying_discounts as (
 
 ),
 
+{# amount_off at the FX rate of the discount's start date (macro revenue_fx_lookup). #}
+discounts_with_fx as (
+
+    {{ revenue_fx_lookup('qualifying_discounts', [
+        'discount_id', 'subscription_id', 'coupon_id', 'start_at', 'end_at', 'duration', 'currency',
+        'percent_off', 'amount_off', 'fx_date',
+    ]) }}
+
+),
+
 converted as (
 
     select
-        qualifying_discounts.*,
-        cast(qualifying_discounts.amount_off as {{ type_double() }}) * fx_rates.rate_to_usd as amount_off_usd,
-        coalesce(fx_rates.rate_date > qualifying_discounts.fx_date, false) as is_fx_fallback
-    from qualifying_discounts
-    left join fx_rates
-        on
-            qualifying_discounts.currency = fx_rates.currency_code
-            and qualifying_discounts.fx_date >= fx_rates.valid_from
-            and qualifying_discounts.fx_date < fx_rates.valid_to
+        discounts_with_fx.*,
+        cast(discounts_with_fx.amount_off as {{ type_double() }}) * discounts_with_fx.fx_rate_to_usd as amount_off_usd
+    from discounts_with_fx
 
 ),
 

@@ -89,60 +89,18 @@ priced as (
 
 ),
 
-{# FX (METRICS.md): the rate of the UTC date of the version's _fivetran_start,
-    the latest on or before that day, kept for the version's whole life; with no
-    earlier rate, the earliest one (a data-quality warning). The daily seed has
-    a rate for nearly every (currency, day), and that rate's range is the one
-    holding the day, so the exact day is looked up first with an equality join;
-    only the rest (USD, gaps, days outside the seed) take the range join, whose
-    residual predicates made it the costliest step of the MRR spine. #}
-fx_exact_day as (
-
-    select
-        priced.*,
-        fx_rates.rate_to_usd as fx_rate_to_usd,
-        fx_rates.rate_date as fx_rate_date
-    from priced
-    left join fx_rates
-        on
-            priced.currency = fx_rates.currency_code
-            and priced.fx_date = fx_rates.rate_date
-
-),
-
-{%- set priced_columns = [
-    'subscription_item_id', 'subscription_id', 'price_id', 'product_id', 'plan_name', 'currency',
-    'recurring_interval', 'recurring_interval_count', 'interval_months', 'unit_amount', 'quantity',
-    'version_start_at', 'version_end_at', 'fx_date', 'is_deleted_version', 'is_overlapping_version',
-    'is_price_known',
-] %}
-
+{# FX (METRICS.md, macro revenue_fx_lookup): the rate of the UTC date of the
+    version's _fivetran_start, the latest on or before that day, kept for the
+    version's whole life; with no earlier rate, the earliest one (a data-quality
+    warning). #}
 converted as (
 
-    select
-        {% for column in priced_columns -%}
-            fx_exact_day.{{ column }},
-        {% endfor -%}
-        fx_exact_day.fx_rate_to_usd,
-        false as is_fx_fallback
-    from fx_exact_day
-    where fx_exact_day.fx_rate_date is not null
-
-    union all
-
-    select
-        {% for column in priced_columns -%}
-            fx_exact_day.{{ column }},
-        {% endfor -%}
-        fx_rates.rate_to_usd as fx_rate_to_usd,
-        coalesce(fx_rates.rate_date > fx_exact_day.fx_date, false) as is_fx_fallback
-    from fx_exact_day
-    left join fx_rates
-        on
-            fx_exact_day.currency = fx_rates.currency_code
-            and fx_exact_day.fx_date >= fx_rates.valid_from
-            and fx_exact_day.fx_date < fx_rates.valid_to
-    where fx_exact_day.fx_rate_date is null
+    {{ revenue_fx_lookup('priced', [
+        'subscription_item_id', 'subscription_id', 'price_id', 'product_id', 'plan_name', 'currency',
+        'recurring_interval', 'recurring_interval_count', 'interval_months', 'unit_amount', 'quantity',
+        'version_start_at', 'version_end_at', 'fx_date', 'is_deleted_version', 'is_overlapping_version',
+        'is_price_known',
+    ]) }}
 
 ),
 
