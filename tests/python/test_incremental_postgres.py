@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import restatement
+import incremental_scenario as scenario
 from conftest import environment
 
 from loyalty import dbt_ops, loader_postgres
@@ -38,9 +38,6 @@ pytestmark = pytest.mark.slow
 AS_OF = date(2026, 6, 30)  # day D
 NEXT_DAY = AS_OF + timedelta(days=1)
 BOOK = {"seed": 23, "customers": 25, "months": 7, "end_date": NEXT_DAY}
-COMPARED_INTERMEDIATES = ("staging.base_segment__tracks", "intermediate.int_product_events_daily",
-                          "intermediate.int_health_usage_daily")
-RUN_STAMP_COLUMNS = ("loaded_at", "events_loaded_through")  # when a row was written, not what it says
 
 
 def execute(env: dict[str, str], sql: str, autocommit: bool = False) -> list[tuple[Any, ...]]:
@@ -91,8 +88,8 @@ def land_next_day(env: dict[str, str]) -> None:
 
 
 def restate_billing(env: dict[str, str]) -> dict[str, str]:
-    """The DuckDB test's two restatements (tests/python/restatement.py, SQL both engines read)."""
-    return restatement.restate_billing(lambda sql: execute(env, sql), AS_OF)
+    """The DuckDB test's two restatements (tests/python/incremental_scenario.py, SQL both engines read)."""
+    return scenario.restate_billing(sql_on(env), AS_OF)
 
 
 def grid_start(env: dict[str, str], customer_id: str) -> date:
@@ -109,15 +106,9 @@ def copy_database(server: PgServer, source: str, name: str) -> dict[str, str]:
     return {**admin, "DBT_PG_DATABASE": name}
 
 
-def table_rows(env: dict[str, str], relation: str) -> list[tuple[Any, ...]]:
-    schema, name = relation.split(".")
-    columns = [c for (c,) in execute(env, f"""
-        select column_name from information_schema.columns
-        where table_schema = '{schema}' and table_name = '{name}' order by ordinal_position
-    """) if c not in RUN_STAMP_COLUMNS]
-    assert columns, f"{relation} has no columns on {env['DBT_PG_DATABASE']}"
-    quoted = ", ".join(f'"{c}"' for c in columns)
-    return sorted(execute(env, f"select {quoted} from {relation}"), key=repr)
+def sql_on(env: dict[str, str]) -> scenario.Execute:
+    """Run one statement on the database of `env` and return its rows."""
+    return lambda sql: execute(env, sql)
 
 
 def test_postgres_incremental_refresh_equals_full_refresh(pg_server: PgServer, tmp_path: Path,
@@ -149,17 +140,6 @@ def test_postgres_incremental_refresh_equals_full_refresh(pg_server: PgServer, t
     assert grid_start(incremental, restated["later"]) > starts_before["later"]
     assert grid_start(incremental, restated["earlier"]) < starts_before["earlier"]
 
-    marts = [f"marts.{name}" for (name,) in execute(full, """
-        select table_name from information_schema.tables
-        where table_schema = 'marts' and table_type = 'BASE TABLE' order by 1
-    """)]
-    assert len(marts) >= 20, marts
-    differing = []
-    for relation in [*COMPARED_INTERMEDIATES, *marts]:
-        inc_rows, full_rows = table_rows(incremental, relation), table_rows(full, relation)
-        if inc_rows != full_rows:
-            only_inc = sorted(set(inc_rows) - set(full_rows), key=repr)[:3]
-            only_full = sorted(set(full_rows) - set(inc_rows), key=repr)[:3]
-            differing.append(f"{relation}: {len(inc_rows)} vs {len(full_rows)} rows; "
-                             f"incremental only {only_inc}; full only {only_full}")
+    relations = scenario.compared_relations(sql_on(full))
+    differing = scenario.differences(relations, sql_on(incremental), sql_on(full))
     assert not differing, "incremental != full refresh on PostgreSQL:\n" + "\n".join(differing)

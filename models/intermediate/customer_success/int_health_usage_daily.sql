@@ -118,10 +118,6 @@ recompute_scope as (
 
 ),
 
-{% endif %}
-
-{% if is_refresh %}
-
 customer_days as (
 
     select

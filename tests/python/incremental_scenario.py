@@ -1,8 +1,9 @@
-"""Stripe history restated in place, the way a connector re-sync rewrites it: shared by the
-incremental-equals-full tests on DuckDB (test_incremental.py) and PostgreSQL
-(test_incremental_postgres.py). The SQL is written once for both engines: `~` with ^...$
-anchors is a full match in both, `interval 'N days'` and a timestamp cast to varchar
-('YYYY-MM-DD HH:MM:SS') read the same in both."""
+"""What the incremental-equals-full tests on DuckDB (test_incremental.py) and PostgreSQL
+(test_incremental_postgres.py) share: Stripe history restated in place, the way a connector
+re-sync rewrites it, and the comparison of the two warehouses. Each test passes a function
+that runs one SQL statement on its engine and returns the rows. The SQL is written once for
+both engines: `~` with ^...$ anchors is a full match in both, `interval 'N days'` and a
+timestamp cast to varchar ('YYYY-MM-DD HH:MM:SS') read the same in both."""
 
 from __future__ import annotations
 
@@ -75,3 +76,45 @@ def restate_billing(execute: Execute, as_of: date) -> dict[str, str]:
     execute(shift_first_version_sql("stripe.subscription_item_history", "subscription_id", str(earlier_sub),
                                     -RESTATE_DAYS))
     return {"later": str(later_customer), "earlier": str(earlier_customer)}
+
+
+# -- comparing the incremental warehouse with its full refresh ---------------------------------
+
+COMPARED_INTERMEDIATES = ("staging.base_segment__tracks", "intermediate.int_product_events_daily",
+                          "intermediate.int_health_usage_daily")
+# When a row was written, not what it says: differs between the two warehouses by design.
+RUN_STAMP_COLUMNS = ("loaded_at", "events_loaded_through")
+
+
+def compared_relations(execute: Execute) -> list[str]:
+    """The incremental models and every marts table (at least 20)."""
+    marts = [f"marts.{name}" for (name,) in execute(
+        "select table_name from information_schema.tables "
+        "where table_schema = 'marts' and table_type = 'BASE TABLE' order by 1")]
+    assert len(marts) >= 20, marts
+    return [*COMPARED_INTERMEDIATES, *marts]
+
+
+def table_rows(execute: Execute, relation: str) -> list[tuple[Any, ...]]:
+    """Every row of `relation` without the run-stamp columns, sorted."""
+    schema, name = relation.split(".")
+    columns = [c for (c,) in execute(
+        "select column_name from information_schema.columns "
+        f"where table_schema = '{schema}' and table_name = '{name}' order by ordinal_position")
+        if c not in RUN_STAMP_COLUMNS]
+    assert columns, f"{relation} has no columns"
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    return sorted(execute(f"select {quoted} from {relation}"), key=repr)
+
+
+def differences(relations: list[str], incremental: Execute, full: Execute) -> list[str]:
+    """One line per relation whose rows differ, with up to three rows from each side."""
+    differing = []
+    for relation in relations:
+        inc_rows, full_rows = table_rows(incremental, relation), table_rows(full, relation)
+        if inc_rows != full_rows:
+            only_inc = sorted(set(inc_rows) - set(full_rows), key=repr)[:3]
+            only_full = sorted(set(full_rows) - set(inc_rows), key=repr)[:3]
+            differing.append(f"{relation}: {len(inc_rows)} vs {len(full_rows)} rows; "
+                             f"incremental only {only_inc}; full only {only_full}")
+    return differing
