@@ -21,7 +21,8 @@ final as (
         event_at,
         original_at,
         sent_at,
-        received_at
+        received_at,
+        loaded_at
     from base
     where reject_reason is null
 

@@ -14,6 +14,8 @@
     events_incremental_lookback_days days. Raw tracks are append-only (the
     connector's contract); a reload that removes or rewrites raw rows needs
     --full-refresh, and stg_raw_row_accounting's test fails until it gets one.
+    Every row a run writes carries the run's start as loaded_at, which scopes the
+    event-id uniqueness test to the run's rows (macro latest_batch_hash_filter).
     Spark has no delete+insert: there the model stays a table (dbt_project.yml). -#}
 
 {%- set is_refresh = incremental_relation_has_column('dedup_key') %}
@@ -263,7 +265,8 @@ final as (
             invalid_timestamp_detail,
             future_timestamp_detail,
             implausible_timestamp_detail
-        ) as reject_detail
+        ) as reject_detail,
+        {{ run_started_at_timestamp() }} as loaded_at
     from checked
 
 )
