@@ -128,8 +128,21 @@
     from the customer's first grid day through the day. totals: a list of
     [aggregate, delta_column, output_name]; 'sum' adds the deltas (null as 0: a
     trailing-window count kept as +1 / -1 changes), 'max' keeps the greatest value
-    so far (e.g. the latest touch date). deltas must be one row per customer and day. -#}
-{% macro health_running_totals(grid, deltas, totals, grid_columns=[]) -%}
+    so far (e.g. the latest touch date). deltas must be one row per customer and day;
+    only deltas on a grid day count. Each customer's grid days must be one unbroken
+    range (the health grid is: first paid day through as_of_date). sparse_deltas=false
+    keeps the window over the grid on every engine: for deltas on most days (daily
+    usage) it is the cheaper form. -#}
+{% macro health_running_totals(grid, deltas, totals, grid_columns=[], sparse_deltas=true) -%}
+    {%- if sparse_deltas %}
+    {{ return(adapter.dispatch('health_running_totals', 'b2b_loyalty')(grid, deltas, totals, grid_columns)) }}
+    {%- else %}
+    {{ return(default__health_running_totals(grid, deltas, totals, grid_columns)) }}
+    {%- endif %}
+{%- endmacro %}
+
+{#- Portable: the deltas left-joined to every grid row, then windows over the grid. -#}
+{% macro default__health_running_totals(grid, deltas, totals, grid_columns=[]) -%}
     select
         {{ grid }}.customer_id,
         {{ grid }}.date_day,
@@ -152,6 +165,101 @@
         on
             {{ grid }}.customer_id = {{ deltas }}.customer_id
             and {{ grid }}.date_day = {{ deltas }}.date_day
+{%- endmacro %}
+
+{#- DuckDB: the same rows from the sparse deltas. The running totals are taken over
+    each customer's change days only (its first grid day plus the days with a delta),
+    each change day's state holds until the next change day, and a range join with the
+    grid's days spreads the states over the days (DuckDB plans it as an IEJoin). At 10k
+    customers the window over 6.1M grid rows was 6.5 of the 7.1 CPU seconds of
+    int_health_customer_days; this form takes 0.5 s for the same rows (the six sparse
+    models, run alone: 20.4 s -> 8.5 s; identical rows and types). A day adds
+    nothing where the grid form adds 0, so the sums are the same additions in the same
+    order. grid_columns come from a join back to the grid. -#}
+{% macro duckdb__health_running_totals(grid, deltas, totals, grid_columns=[]) -%}
+    {%- set ranges -%}
+        (
+            select
+                customer_id,
+                min(date_day) as first_date,
+                max(date_day) as last_date
+            from {{ grid }}
+            group by 1
+        )
+    {%- endset %}
+    select
+        spans.customer_id,
+        grid_days.date_day,
+        {%- for column in grid_columns %}
+        {{ grid }}.{{ column }},
+        {%- endfor %}
+        {%- for aggregate, delta_column, output_name in totals %}
+        spans.{{ output_name }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from (
+        select
+            customer_id,
+            date_day as start_date,
+            coalesce(
+                lead(date_day) over (partition by customer_id order by date_day),
+                cast({{ dbt.dateadd('day', 1, 'last_date') }} as date)
+            ) as end_date,
+            {%- for aggregate, delta_column, output_name in totals %}
+            {{ aggregate }}({{ delta_column }}) over (
+                partition by customer_id
+                order by date_day
+                rows between unbounded preceding and current row
+            ) as {{ output_name }}{{ "," if not loop.last }}
+            {%- endfor %}
+        from (
+            select
+                changes.customer_id,
+                changes.date_day,
+                max(changes.last_date) as last_date,
+                {%- for aggregate, delta_column, output_name in totals %}
+                {%- if aggregate == 'sum' %}
+                sum(coalesce(changes.{{ delta_column }}, 0)) as {{ delta_column }}{{ "," if not loop.last }}
+                {%- else %}
+                {{ aggregate }}(changes.{{ delta_column }}) as {{ delta_column }}{{ "," if not loop.last }}
+                {%- endif %}
+                {%- endfor %}
+            from (
+                select
+                    customer_id,
+                    first_date as date_day,
+                    last_date,
+                    {%- for aggregate, delta_column, output_name in totals %}
+                    null as {{ delta_column }}{{ "," if not loop.last }}
+                    {%- endfor %}
+                from {{ ranges }} as first_days
+                union all
+                select
+                    {{ deltas }}.customer_id,
+                    {{ deltas }}.date_day,
+                    delta_ranges.last_date,
+                    {%- for aggregate, delta_column, output_name in totals %}
+                    {{ deltas }}.{{ delta_column }}{{ "," if not loop.last }}
+                    {%- endfor %}
+                from {{ deltas }}
+                inner join {{ ranges }} as delta_ranges
+                    on
+                        {{ deltas }}.customer_id = delta_ranges.customer_id
+                        and {{ deltas }}.date_day >= delta_ranges.first_date
+                        and {{ deltas }}.date_day <= delta_ranges.last_date
+            ) as changes
+            group by 1, 2
+        ) as change_days
+    ) as spans
+    inner join (select distinct date_day from {{ grid }}) as grid_days
+        on
+            grid_days.date_day >= spans.start_date
+            and grid_days.date_day < spans.end_date
+    {%- if grid_columns %}
+    inner join {{ grid }}
+        on
+            spans.customer_id = {{ grid }}.customer_id
+            and grid_days.date_day = {{ grid }}.date_day
+    {%- endif %}
 {%- endmacro %}
 
 {#- Post-hook of an incremental health model keyed on the grid (customer_id, date_day):

@@ -322,12 +322,14 @@ deltas_by_day as (
 
 usage_by_day as (
 
+    {#- Usage changes on most days: the window over the grid is the cheaper form here
+        (10k, full build alone: 43-50 s, against 51-53 s with the sparse form). #}
     {{ health_running_totals('customer_days', 'deltas_by_day', [
         ['sum', 'active_users_delta', 'active_users_30d'],
         ['sum', 'key_features_delta', 'key_features_used_30d'],
         ['sum', 'active_user_days_delta', 'active_user_days_30d'],
         ['max', 'last_activity_date', 'last_activity_date'],
-    ]) }}
+    ], sparse_deltas=false) }}
 
 ),
 
