@@ -41,3 +41,38 @@
 {% macro detail_text(expression) -%}
     coalesce(cast({{ expression }} as {{ dbt.type_string() }}), 'null')
 {%- endmacro %}
+
+{#- The whole select of a stg_<source>__rejects model: every row of each base model
+    whose reject_reason is set, labelled with its raw table, stacked into one union.
+    base_models: a list of [raw table label ('stripe.invoice'), base model name]. The
+    columns are cast to text so the union is type-stable on every engine. -#}
+{% macro staging_rejects_union(base_models) -%}
+with
+
+{% for source_table, model_name in base_models %}
+{{ model_name }}_rejects as (
+
+    select
+        cast('{{ source_table }}' as {{ dbt.type_string() }}) as source_table,
+        cast(source_row_key as {{ dbt.type_string() }}) as source_row_key,
+        cast(reject_reason as {{ dbt.type_string() }}) as reject_reason,
+        cast(reject_detail as {{ dbt.type_string() }}) as reject_detail
+    from {{ ref(model_name) }}
+    where reject_reason is not null
+
+),
+
+{% endfor %}
+final as (
+
+    {%- for source_table, model_name in base_models %}
+    select * from {{ model_name }}_rejects
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+
+)
+
+select * from final
+{%- endmacro %}
