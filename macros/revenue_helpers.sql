@@ -43,6 +43,27 @@
     end
 {%- endmacro %}
 
+{#- The inputs of revenue_movement_type for the rows of `relation` (month, mrr),
+    one series per `key_column` running without gaps from its first month with
+    MRR > 0: mrr_prev (the previous row's MRR; 0 before the first row) and
+    had_earlier_mrr (some earlier row had MRR > 0). Two select-list columns. -#}
+{% macro revenue_previous_mrr_columns(relation, key_column) -%}
+    coalesce(
+            lag({{ relation }}.mrr) over (
+                partition by {{ relation }}.{{ key_column }} order by {{ relation }}.month
+            ),
+            0
+        ) as mrr_prev,
+        coalesce(
+            max(case when {{ relation }}.mrr > 0 then 1 else 0 end) over (
+                partition by {{ relation }}.{{ key_column }}
+                order by {{ relation }}.month
+                rows between unbounded preceding and 1 preceding
+            ),
+            0
+        ) = 1 as had_earlier_mrr
+{%- endmacro %}
+
 {#- The movement of one month at either grain (METRICS.md, "Movements"), from the
     previous month's MRR, this month's, and whether any earlier month had MRR > 0.
     Null when there is no movement. Amounts are decimal(38, 6), so = is exact. -#}

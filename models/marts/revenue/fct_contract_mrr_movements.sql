@@ -25,20 +25,7 @@ with_previous as (
 
     select
         contract_months.*,
-        coalesce(
-            lag(contract_months.mrr) over (
-                partition by contract_months.subscription_id order by contract_months.month
-            ),
-            0
-        ) as mrr_prev,
-        coalesce(
-            max(case when contract_months.mrr > 0 then 1 else 0 end) over (
-                partition by contract_months.subscription_id
-                order by contract_months.month
-                rows between unbounded preceding and 1 preceding
-            ),
-            0
-        ) = 1 as had_earlier_mrr
+        {{ revenue_previous_mrr_columns('contract_months', 'subscription_id') }}
     from contract_months
 
 ),

@@ -22,20 +22,7 @@ with_previous as (
 
     select
         customer_months.*,
-        coalesce(
-            lag(customer_months.mrr) over (
-                partition by customer_months.customer_id order by customer_months.month
-            ),
-            0
-        ) as mrr_prev,
-        coalesce(
-            max(case when customer_months.mrr > 0 then 1 else 0 end) over (
-                partition by customer_months.customer_id
-                order by customer_months.month
-                rows between unbounded preceding and 1 preceding
-            ),
-            0
-        ) = 1 as had_earlier_mrr
+        {{ revenue_previous_mrr_columns('customer_months', 'customer_id') }}
     from customer_months
 
 ),
