@@ -123,6 +123,24 @@
     ), 1.0))
 {%- endmacro %}
 
+{#- The select of a health model's "deltas by day" CTE: the dated deltas of
+    `deltas` (customer_id, date_day, ...) summed per customer and day, a delta before
+    the customer's first paid day landing on it (their sum is the state then; days
+    before it are not on the grid). `first_paid_days`: one row per customer with
+    first_paid_date. columns: a list of [aggregate, delta_column, output_name]. -#}
+{% macro health_deltas_by_day(deltas, first_paid_days, columns) -%}
+    select
+        {{ deltas }}.customer_id,
+        greatest({{ deltas }}.date_day, {{ first_paid_days }}.first_paid_date) as date_day,
+        {%- for aggregate, delta_column, output_name in columns %}
+        {{ aggregate }}({{ deltas }}.{{ delta_column }}) as {{ output_name }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from {{ deltas }}
+    inner join {{ first_paid_days }}
+        on {{ deltas }}.customer_id = {{ first_paid_days }}.customer_id
+    group by 1, 2
+{%- endmacro %}
+
 {#- The select of a health model's "<inputs> by day" CTE: every row of the grid
     (customer_id, date_day, plus grid_columns) with running totals of dated deltas,
     from the customer's first grid day through the day. totals: a list of

@@ -123,15 +123,10 @@ deltas as (
 
 deltas_by_day as (
 
-    select
-        deltas.customer_id,
-        greatest(deltas.date_day, first_paid_days.first_paid_date) as date_day,
-        sum(deltas.overdue_invoices_delta) as overdue_invoices_delta,
-        sum(deltas.contraction_share_delta) as contraction_share_delta
-    from deltas
-    inner join first_paid_days
-        on deltas.customer_id = first_paid_days.customer_id
-    group by 1, 2
+    {{ health_deltas_by_day('deltas', 'first_paid_days', [
+        ['sum', 'overdue_invoices_delta', 'overdue_invoices_delta'],
+        ['sum', 'contraction_share_delta', 'contraction_share_delta'],
+    ]) }}
 
 ),
 

@@ -151,15 +151,10 @@ deltas as (
 
 deltas_by_day as (
 
-    select
-        deltas.customer_id,
-        greatest(deltas.date_day, first_paid_days.first_paid_date) as date_day,
-        sum(deltas.active_champions_delta) as active_champions_delta,
-        max(deltas.sponsor_touch_date) as last_sponsor_touch_date
-    from deltas
-    inner join first_paid_days
-        on deltas.customer_id = first_paid_days.customer_id
-    group by 1, 2
+    {{ health_deltas_by_day('deltas', 'first_paid_days', [
+        ['sum', 'active_champions_delta', 'active_champions_delta'],
+        ['max', 'sponsor_touch_date', 'last_sponsor_touch_date'],
+    ]) }}
 
 ),
 

@@ -119,17 +119,12 @@ deltas as (
 
 deltas_by_day as (
 
-    select
-        deltas.customer_id,
-        greatest(deltas.date_day, first_paid_days.first_paid_date) as date_day,
-        sum(deltas.nps_score_delta) as nps_score_delta,
-        sum(deltas.nps_respondents_delta) as nps_respondents_delta,
-        sum(deltas.csat_score_delta) as csat_score_delta,
-        sum(deltas.csat_respondents_delta) as csat_respondents_delta
-    from deltas
-    inner join first_paid_days
-        on deltas.customer_id = first_paid_days.customer_id
-    group by 1, 2
+    {{ health_deltas_by_day('deltas', 'first_paid_days', [
+        ['sum', 'nps_score_delta', 'nps_score_delta'],
+        ['sum', 'nps_respondents_delta', 'nps_respondents_delta'],
+        ['sum', 'csat_score_delta', 'csat_score_delta'],
+        ['sum', 'csat_respondents_delta', 'csat_respondents_delta'],
+    ]) }}
 
 ),
 

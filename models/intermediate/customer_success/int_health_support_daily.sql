@@ -123,16 +123,11 @@ deltas as (
 
 deltas_by_day as (
 
-    select
-        deltas.customer_id,
-        greatest(deltas.date_day, first_paid_days.first_paid_date) as date_day,
-        sum(deltas.cases_delta) as cases_delta,
-        sum(deltas.escalations_delta) as escalations_delta,
-        sum(deltas.open_high_priority_delta) as open_high_priority_delta
-    from deltas
-    inner join first_paid_days
-        on deltas.customer_id = first_paid_days.customer_id
-    group by 1, 2
+    {{ health_deltas_by_day('deltas', 'first_paid_days', [
+        ['sum', 'cases_delta', 'cases_delta'],
+        ['sum', 'escalations_delta', 'escalations_delta'],
+        ['sum', 'open_high_priority_delta', 'open_high_priority_delta'],
+    ]) }}
 
 ),
 
