@@ -57,7 +57,7 @@ contract_deltas as (
 
     select
         customer_id,
-        valid_from_date,
+        valid_from_date as date_day,
         paying_contracts - coalesce(lag(paying_contracts) over (
             partition by subscription_id order by valid_from_date
         ), 0) as paying_contracts_delta,
@@ -74,16 +74,11 @@ contract_deltas as (
 {# Changes before the first paid day land on it (their sum is the state then). #}
 customer_deltas as (
 
-    select
-        contract_deltas.customer_id,
-        greatest(contract_deltas.valid_from_date, first_paid_days.first_paid_date) as date_day,
-        sum(contract_deltas.paying_contracts_delta) as paying_contracts_delta,
-        sum(contract_deltas.past_due_contracts_delta) as past_due_contracts_delta,
-        sum(contract_deltas.licensed_seats_delta) as licensed_seats_delta
-    from contract_deltas
-    inner join first_paid_days
-        on contract_deltas.customer_id = first_paid_days.customer_id
-    group by 1, 2
+    {{ health_deltas_by_day('contract_deltas', 'first_paid_days', [
+        ['sum', 'paying_contracts_delta', 'paying_contracts_delta'],
+        ['sum', 'past_due_contracts_delta', 'past_due_contracts_delta'],
+        ['sum', 'licensed_seats_delta', 'licensed_seats_delta'],
+    ]) }}
 
 ),
 
