@@ -17,7 +17,12 @@
     * A full rebuild on every run (measured: 2.4 s alone at 1k customers x 36 months,
       635k rows; score_change_90d and the trailing components need the whole trailing
       history anyway): see int_health_usage_daily and docs/architecture.md
-      "Incremental refresh". -#}
+      "Incremental refresh".
+    * The grid and the components are joined on (fast_hash(customer_id), date_day):
+      fixed-size keys instead of text, the six joins 6.9-7.6 s -> 4.8-5.0 s alone at
+      10k customers (identical rows). The singular test
+      assert_health_customer_hash_injective, which dbt runs before this model, fails
+      the build if two customer ids ever share a hash. -#}
 
 with
 
@@ -25,6 +30,7 @@ customer_days as (
 
     select
         customer_id,
+        {{ fast_hash('customer_id') }} as customer_hash,
         date_day,
         first_paid_date,
         is_paying,
@@ -37,6 +43,7 @@ adoption as (
 
     select
         customer_id,
+        {{ fast_hash('customer_id') }} as customer_hash,
         date_day,
         licensed_seats,
         active_users_30d,
@@ -51,6 +58,7 @@ engagement as (
 
     select
         customer_id,
+        {{ fast_hash('customer_id') }} as customer_hash,
         date_day,
         engagement_score
     from {{ ref('int_health_engagement_daily') }}
@@ -61,6 +69,7 @@ sentiment as (
 
     select
         customer_id,
+        {{ fast_hash('customer_id') }} as customer_hash,
         date_day,
         sentiment_score
     from {{ ref('int_health_sentiment_daily') }}
@@ -71,6 +80,7 @@ support as (
 
     select
         customer_id,
+        {{ fast_hash('customer_id') }} as customer_hash,
         date_day,
         support_score
     from {{ ref('int_health_support_daily') }}
@@ -81,6 +91,7 @@ financial as (
 
     select
         customer_id,
+        {{ fast_hash('customer_id') }} as customer_hash,
         date_day,
         financial_score
     from {{ ref('int_health_financial_daily') }}
@@ -91,6 +102,7 @@ relationship as (
 
     select
         customer_id,
+        {{ fast_hash('customer_id') }} as customer_hash,
         date_day,
         relationship_score
     from {{ ref('int_health_relationship_daily') }}
@@ -101,6 +113,7 @@ components as (
 
     select
         customer_days.customer_id,
+        customer_days.customer_hash,
         customer_days.date_day,
         customer_days.first_paid_date,
         customer_days.is_paying,
@@ -117,17 +130,17 @@ components as (
         relationship.relationship_score
     from customer_days
     left join adoption
-        on customer_days.customer_id = adoption.customer_id and customer_days.date_day = adoption.date_day
+        on customer_days.customer_hash = adoption.customer_hash and customer_days.date_day = adoption.date_day
     left join engagement
-        on customer_days.customer_id = engagement.customer_id and customer_days.date_day = engagement.date_day
+        on customer_days.customer_hash = engagement.customer_hash and customer_days.date_day = engagement.date_day
     left join sentiment
-        on customer_days.customer_id = sentiment.customer_id and customer_days.date_day = sentiment.date_day
+        on customer_days.customer_hash = sentiment.customer_hash and customer_days.date_day = sentiment.date_day
     left join support
-        on customer_days.customer_id = support.customer_id and customer_days.date_day = support.date_day
+        on customer_days.customer_hash = support.customer_hash and customer_days.date_day = support.date_day
     left join financial
-        on customer_days.customer_id = financial.customer_id and customer_days.date_day = financial.date_day
+        on customer_days.customer_hash = financial.customer_hash and customer_days.date_day = financial.date_day
     left join relationship
-        on customer_days.customer_id = relationship.customer_id and customer_days.date_day = relationship.date_day
+        on customer_days.customer_hash = relationship.customer_hash and customer_days.date_day = relationship.date_day
 
 ),
 
