@@ -14,8 +14,9 @@
     of int_product_events_daily (4 columns, ~30M rows) was the dearest test (19 s).
 
     batch_column (optional): an incremental model's run stamp; only the combinations
-    found among the latest run's rows are counted, against every row (the scope and why
-    it suffices: macro latest_batch_hash_filter, macros/test_unique_hashed.sql).
+    found among the rows written since the last run in which this test passed are
+    counted, against every row (the scope and why it suffices: macro
+    latest_batch_hash_filter, macros/test_unique_hashed.sql).
 -#}
 {% test unique_combination_of_columns(model, combination_of_columns, batch_column=none) %}
 
@@ -30,7 +31,9 @@ repeated_hashes as (
     {%- if batch_column %}
     where
         true
-        {{- latest_batch_hash_filter(model, row_hash, batch_column) }}
+        {{- latest_batch_hash_filter(
+            model, row_hash, batch_column, batch_test_key('unique_combination_of_columns', combination_of_columns)
+        ) }}
     {%- endif %}
     group by 1
     having count(*) > 1

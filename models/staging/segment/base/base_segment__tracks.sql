@@ -15,7 +15,8 @@
     connector's contract); a reload that removes or rewrites raw rows needs
     --full-refresh, and stg_raw_row_accounting's test fails until it gets one.
     Every row a run writes carries the run's start as loaded_at, which scopes the
-    event-id uniqueness test to the run's rows (macro latest_batch_hash_filter).
+    event-id uniqueness test to the rows written since it last passed (macro
+    latest_batch_hash_filter).
     Spark has no delete+insert: there the model stays a table (dbt_project.yml). -#}
 
 {%- set is_refresh = incremental_relation_has_column('dedup_key') %}
