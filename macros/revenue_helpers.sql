@@ -167,44 +167,57 @@
     {{ return([value | int, 1] | max) }}
 {%- endmacro %}
 
-{#- The account hierarchy walk as bounded iterative joins over `hops_relation`
-    (account_id, next_account_id): one row per start account with
-    account_id_0 .. account_id_<max_depth>, the account k hops from the start
-    (null once the walk has stopped). Not a recursive CTE: portable, and dbt
-    unit tests cannot mock recursive models. Dispatched: Spark inlines every CTE
-    reference, so these joins multiply there (macros/spark_revenue_helpers.sql). -#}
-{% macro revenue_hierarchy_walk_steps(hops_relation, max_depth) -%}
-    {{ return(adapter.dispatch('revenue_hierarchy_walk_steps', 'b2b_loyalty')(hops_relation, max_depth)) }}
+{#- The account hierarchy walk over `hops_relation` (account_id, next_account_id):
+    one row per start account and hop reached (start_account_id, account_id,
+    hop_number), hop 0 being the start itself and the walk stopping after
+    max_depth hops or where next_account_id is null. Not a recursive CTE: portable,
+    and dbt unit tests cannot mock recursive models. Dispatched: Spark inlines every
+    CTE reference (macros/spark_revenue_helpers.sql). -#}
+{% macro revenue_hierarchy_walk(hops_relation, max_depth) -%}
+    {{ return(adapter.dispatch('revenue_hierarchy_walk', 'b2b_loyalty')(hops_relation, max_depth)) }}
 {%- endmacro %}
 
-{% macro default__revenue_hierarchy_walk_steps(hops_relation, max_depth) -%}
-    select
-        step_0.account_id as start_account_id,
-        step_0.account_id as account_id_0
-        {%- for k in range(1, max_depth + 1) %},
-        step_{{ k - 1 }}.next_account_id as account_id_{{ k }}
-        {%- endfor %}
-    from {{ hops_relation }} as step_0
-    {%- for k in range(1, max_depth) %}
-    left join {{ hops_relation }} as step_{{ k }}
-        on step_{{ k - 1 }}.next_account_id = step_{{ k }}.account_id
+{#- Hop by hop, each step joining only the walks still going: most accounts stop
+    at hop 0 or 1, so the later steps are nearly empty. (A chain of max_depth left
+    joins over every account, one column per hop, computed the same rows at 2-3x
+    the cost: 10k bench, ~0.07 s of the MRR spine's 0.6 s.) -#}
+{% macro default__revenue_hierarchy_walk(hops_relation, max_depth) -%}
+    with
+
+    walk_hop_0 as (
+
+        select
+            account_id as start_account_id,
+            account_id,
+            next_account_id
+        from {{ hops_relation }}
+
+    ),
+    {%- for k in range(1, max_depth + 1) %}
+
+    walk_hop_{{ k }} as (
+
+        select
+            walk_hop_{{ k - 1 }}.start_account_id,
+            {{ hops_relation }}.account_id,
+            {{ hops_relation }}.next_account_id
+        from walk_hop_{{ k - 1 }}
+        inner join {{ hops_relation }}
+            on walk_hop_{{ k - 1 }}.next_account_id = {{ hops_relation }}.account_id
+
+    ){% if not loop.last %},{% endif %}
     {%- endfor %}
-{%- endmacro %}
 
-{#- revenue_hierarchy_walk_steps unpivoted: one row per start account and hop
-    reached (start_account_id, account_id, hop_number). -#}
-{% macro revenue_hierarchy_walk_rows(steps_relation, max_depth) -%}
-    {{ return(adapter.dispatch('revenue_hierarchy_walk_rows', 'b2b_loyalty')(steps_relation, max_depth)) }}
-{%- endmacro %}
-
-{% macro default__revenue_hierarchy_walk_rows(steps_relation, max_depth) -%}
     {%- for k in range(0, max_depth + 1) %}
+
     select
         start_account_id,
-        account_id_{{ k }} as account_id,
+        account_id,
         {{ k }} as hop_number
-    from {{ steps_relation }}
-    where account_id_{{ k }} is not null
+    from walk_hop_{{ k }}
+    {%- if k == 0 %}
+    where account_id is not null
+    {%- endif %}
     {%- if not loop.last %}
     union all
     {%- endif %}

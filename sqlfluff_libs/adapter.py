@@ -9,7 +9,7 @@ TYPE_MACROS = {"type_double": "double"}
 
 # dispatched macros that render whole statements: linted as their default (DuckDB)
 # implementation, the `default__<name>` macro loaded from macros/
-STATEMENT_MACROS = {"revenue_hierarchy_walk_steps", "revenue_hierarchy_walk_rows", "health_running_totals"}
+STATEMENT_MACROS = {"revenue_hierarchy_walk", "health_running_totals"}
 
 
 @pass_context

@@ -47,16 +47,10 @@ hops as (
 
 ),
 
-{# The walk: bounded iterative joins (macros/revenue_helpers.sql). #}
-walk_steps as (
-
-    {{ revenue_hierarchy_walk_steps('hops', max_depth) }}
-
-),
-
+{# The walk, one row per start account and hop reached (macros/revenue_helpers.sql). #}
 walk as (
 
-    {{ revenue_hierarchy_walk_rows('walk_steps', max_depth) }}
+    {{ revenue_hierarchy_walk('hops', max_depth) }}
 
 ),
 
