@@ -3,10 +3,10 @@
     Spark inlines every reference to a deterministic CTE, so a walk built from
     revenue_max_hierarchy_depth self-joins over `hops` (read four times by
     int_accounts_rolled_up) becomes a plan of thousands of joins: Catalyst ran out of
-    memory after 15 minutes on a 42-account book. Here the walk is one pass with no joins: the hops are collected into one
-    map (account_id -> next_account_id) and each start account follows it max_depth
-    times with higher-order functions (a lookup of null is null: the walk stops).
-    Same rows as the default. -#}
+    memory after 15 minutes on a 42-account book. Here the walk is one pass with no
+    joins: the hops are collected into one map (account_id -> next_account_id) and
+    each start account follows it max_depth times with higher-order functions (a
+    lookup of null is null: the walk stops). Same rows as the default. -#}
 
 {% macro spark__revenue_hierarchy_walk(hops_relation, max_depth) -%}
     {#- The unpivot is one generator (stack) over one read of the paths, not a union
