@@ -256,18 +256,41 @@ def test_big_frames_are_validated_on_a_reproducible_sample(tmp_path: Path, proje
         con.execute("create schema marts")
         con.execute("create table marts.fct_customer_mrr_monthly as select 'acc_' || range as customer_id, "
                     "date '2026-01-01' as month, 1.0 as mrr from range(1000)")
+        # a row-wise frame over a view (no row ids): sampled from the computed frame instead
+        con.execute("create view marts.fct_customer_health_daily as select 'acc_' || range as customer_id, "
+                    "date '2026-01-01' + cast(range % 7 as integer) as date_day, 50.0 as health_score, "
+                    "'yellow' as health_band from range(500)")
     config = GateConfig.from_vars(project_vars(project_dir), END_DATE)
-    suites = [s for s in mart_suites() if s.name in ("marts.fct_customer_mrr_monthly", "marts.unmapped_mrr_share")]
+    names = ("marts.fct_customer_mrr_monthly", "marts.unmapped_mrr_share", "marts.fct_customer_health_daily")
+    suites = [s for s in mart_suites() if s.name in names]
     samples = []
     for run in ("a", "b"):
         report = GateReport()
         (folder := tmp_path / run).mkdir()
         frames = export_frames(db, config, folder, suites, report, sample_rows=100)
-        samples.append(query(db, f"select count(*), string_agg(customer_id, ',' order by customer_id) "
-                                 f"from read_parquet('{frames[0].path}')"))
-    assert report.notes == ["marts.fct_customer_mrr_monthly: validated a reproducible sample of 100 of 1,000 rows"]
-    assert samples[0] == samples[1] and samples[0][0][0] == 100
-    assert len(frames) == 2  # the one-row-per-month unmapped share frame is not sampled
+        samples.append([query(db, f"select count(*), count(distinct customer_id), "
+                                  f"string_agg(customer_id, ',' order by customer_id) from read_parquet('{f.path}')")
+                        for f in frames if f.spec.name != "marts.unmapped_mrr_share"])
+    assert report.notes == ["marts.fct_customer_mrr_monthly: validated a reproducible sample of 100 of 1,000 rows",
+                            "marts.fct_customer_health_daily: validated a reproducible sample of 100 of 500 rows"]
+    assert samples[0] == samples[1]
+    assert [s[0][:2] for s in samples[0]] == [(100, 100), (100, 100)]  # 100 distinct rows of each relation
+    assert len(frames) == 3  # the one-row-per-month unmapped share frame is not sampled
+
+
+def test_row_wise_frames_sample_table_row_ids_and_views_after_computing(tmp_path: Path) -> None:
+    from loyalty.gates.runner import _sampled_frame
+
+    with duckdb.connect(str(tmp_path / "wh.duckdb")) as con:
+        con.execute("create table t as select range as x from range(10)")
+        con.execute("create view v as select * from t")
+        on_table = _sampled_frame(con, "select x from t", 3, "t")
+        on_view = _sampled_frame(con, "select x from v", 3, "v")
+        aggregate = _sampled_frame(con, "select x, count(*) as n from t group by 1", 3, None)
+        assert "where rowid in (select rowid from t using sample reservoir(3 rows)" in on_table
+        assert on_view.startswith("select * from (select x from v) as frame using sample reservoir(3 rows)")
+        assert aggregate.startswith("select * from (select x, count(*) as n from t group by 1) as frame")
+        assert [len(con.execute(q).fetchall()) for q in (on_table, on_view, aggregate)] == [3, 3, 3]
 
 
 # -- end to end: refreshes of the session books --------------------------------------------------

@@ -73,7 +73,13 @@ class SuiteSpec:
     """One suite: the relation it needs, the frame it reads, the expectations on that frame.
 
     `frame_sql` and `expectations` get the relation's column names, so a suite adapts to
-    optional columns (and the health mart's components) instead of failing on them."""
+    optional columns (and the health mart's components) instead of failing on them.
+
+    `row_wise`: the frame is one `select <expressions> from <the relation>` with no where,
+    group by or order by, one frame row per relation row. A large relation is then sampled
+    by row id before the frame is read (the runner appends a `where rowid in (<sample>)`):
+    at 10k customers the raw tracks frame (58M rows) took 68 s to export when the sample was
+    drawn from the computed frame."""
 
     name: str
     checkpoint: str
@@ -81,6 +87,7 @@ class SuiteSpec:
     table: str
     frame_sql: Callable[[Sequence[str], GateConfig], str]
     expectations: Callable[[Sequence[str], GateConfig], list[Expectation]]
+    row_wise: bool = False
 
 
 def quote(name: str) -> str:
@@ -163,7 +170,8 @@ def raw_suites() -> list[SuiteSpec]:
     counts = SuiteSpec(name="raw.row_counts", checkpoint=RAW_LANDING, schema=first.schema, table=first.name,
                        frame_sql=_row_counts_sql, expectations=_row_counts_expectations)
     return [counts, *[SuiteSpec(name=f"raw.{t.qualified}", checkpoint=RAW_LANDING, schema=t.schema, table=t.name,
-                                frame_sql=_raw_frame_sql(t), expectations=_raw_expectations(t)) for t in TABLES]]
+                                frame_sql=_raw_frame_sql(t), expectations=_raw_expectations(t), row_wise=True)
+                      for t in TABLES]]
 
 
 # -- reject accounting ---------------------------------------------------------------------------
@@ -359,9 +367,9 @@ def _dim_customers_expectations(columns: Sequence[str], config: GateConfig) -> l
 def mart_suites() -> list[SuiteSpec]:
     def spec(table: str, sql: Callable[[Sequence[str], GateConfig], str],
              expectations: Callable[[Sequence[str], GateConfig], list[Expectation]],
-             name: str | None = None) -> SuiteSpec:
+             name: str | None = None, row_wise: bool = True) -> SuiteSpec:
         return SuiteSpec(name=f"marts.{name or table}", checkpoint=MARTS, schema=MARTS_SCHEMA, table=table,
-                         frame_sql=sql, expectations=expectations)
+                         frame_sql=sql, expectations=expectations, row_wise=row_wise)
 
     return [
         spec("fct_contract_mrr_monthly", _select_all("fct_contract_mrr_monthly", CONTRACT_AMOUNTS),
@@ -369,10 +377,10 @@ def mart_suites() -> list[SuiteSpec]:
         spec("fct_customer_mrr_monthly", _select_all("fct_customer_mrr_monthly", ("mrr",)),
              _customer_mrr_expectations),
         spec("fct_customer_mrr_monthly", _unmapped_share_sql, _unmapped_share_expectations,
-             name="unmapped_mrr_share"),
+             name="unmapped_mrr_share", row_wise=False),
         spec("fct_customer_mrr_movements", _select_all("fct_customer_mrr_movements", ("mrr_prev", "mrr", "mrr_change")),
              _movement_expectations),
-        spec("fct_mrr_bridge", _bridge_sql, _bridge_expectations),
+        spec("fct_mrr_bridge", _bridge_sql, _bridge_expectations, row_wise=False),
         spec("fct_revenue_retention",
              _select_all("fct_revenue_retention", ("cohort_mrr", "cohort_mrr_now", "retained_mrr")),
              _retention_expectations),
