@@ -101,26 +101,20 @@ def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
     return int(row[0]) if row else 0
 
 
-def _sampled(sql: str, rows: int, relation: str | None = None) -> str:
-    """`sql` on a reproducible reservoir sample of `rows` rows. With `relation` (a row-wise
-    frame over that table) the sample is drawn from the table's row ids and only those rows
-    are read and computed: a reservoir of wide text rows is slow to fill (10k customers: 41 s
-    for the raw tracks' four text columns, 5 s this way). Otherwise the frame is computed in
-    full, then sampled."""
-    sample = f"using sample reservoir({rows} rows) repeatable ({SAMPLE_SEED})"
-    if relation is not None:
-        return f"{sql} where rowid in (select rowid from {relation} {sample})"
-    return f"select * from ({sql}) as frame {sample}"
-
-
 def _sampled_frame(con: duckdb.DuckDBPyConnection, sql: str, rows: int, relation: str | None) -> str:
-    """_sampled, by row ids when the relation has them (a table; a view has none)."""
+    """`sql` on a reproducible reservoir sample of `rows` rows. With `relation` (a row-wise
+    frame over it) that has row ids (a table; a view has none), the sample is drawn from the
+    row ids and only those rows are read and computed: a reservoir of wide text rows is slow
+    to fill (10k customers: 41 s for the raw tracks' four text columns, 5 s this way).
+    Otherwise the frame is computed in full, then sampled."""
+    sample = f"using sample reservoir({rows} rows) repeatable ({SAMPLE_SEED})"
     if relation is not None:
         try:
             con.execute(f"select rowid from {relation} limit 0")
+            return f"{sql} where rowid in (select rowid from {relation} {sample})"
         except duckdb.Error:
-            relation = None
-    return _sampled(sql, rows, relation)
+            pass
+    return f"select * from ({sql}) as frame {sample}"
 
 
 def export_frames(db_path: Path, config: GateConfig, folder: Path, suites: Sequence[SuiteSpec],
