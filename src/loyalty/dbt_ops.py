@@ -6,7 +6,6 @@ every DuckDB connection on the file before calling in here.
 
 from __future__ import annotations
 
-import json
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -16,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
-from loyalty.paths import DB_ENV_VAR
+from loyalty.paths import AS_OF_ENV_VAR, DB_ENV_VAR
 
 TALLY_KEYS = ("pass", "warn", "error", "skip")
 
@@ -125,8 +124,6 @@ def build_commands(options: BuildOptions) -> list[list[str]]:
         shared.append("--full-refresh")
     if options.threads is not None:
         shared += ["--threads", str(options.threads)]
-    if options.as_of is not None:
-        shared += ["--vars", json.dumps({"as_of_date": options.as_of.isoformat()})]
     build = ["build", *shared]
     for flag, values in (("--select", options.select), ("--exclude", options.exclude)):
         if values:
@@ -137,17 +134,19 @@ def build_commands(options: BuildOptions) -> list[list[str]]:
 
 
 @contextmanager
-def _env(name: str, value: str) -> Iterator[None]:
-    """Set one environment variable for the duration (the profile reads the DB path from it)."""
-    before = os.environ.get(name)
-    os.environ[name] = value
+def _env(values: dict[str, str]) -> Iterator[None]:
+    """Set environment variables for the duration: the profile reads the DB path from one,
+    macro as_of_date the reporting bound from another."""
+    before = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
     try:
         yield
     finally:
-        if before is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = before
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _label(unique_id: str) -> str:
@@ -169,14 +168,20 @@ def _listener(counter: StepCounter | None) -> Callable[[Any], None]:
     return on_event
 
 
-def run(settings: DbtSettings, args: Sequence[str], counter: StepCounter | None = None) -> Outcome:
+def run(settings: DbtSettings, args: Sequence[str], counter: StepCounter | None = None,
+        as_of: date | None = None) -> Outcome:
     """One dbt command in-process; stdout logging off (results come back in the Outcome),
-    the debug log goes to the log path as usual."""
+    the debug log goes to the log path as usual. `as_of` reaches dbt in LOYALTY_AS_OF_DATE,
+    not in --vars, so a daily run keeps partial parsing (None: the environment as it is, so
+    the macro's default, today, unless the variable is set); a var as_of_date in `args` wins."""
     from dbt.cli.main import dbtRunner  # heavy import: only when dbt actually runs
 
     command = list(args)
     cli_args = [*command, *common_args(settings), "--log-level", "none", "--log-level-file", "debug"]
-    with _env(DB_ENV_VAR, str(Path(settings.db_path).resolve())):
+    env = {DB_ENV_VAR: str(Path(settings.db_path).resolve())}
+    if as_of is not None:
+        env[AS_OF_ENV_VAR] = as_of.isoformat()
+    with _env(env):
         try:
             result = dbtRunner(callbacks=[_listener(counter)]).invoke(cli_args)
         finally:
@@ -216,7 +221,7 @@ def build(settings: DbtSettings, options: BuildOptions, counters: CounterFactory
     for args in build_commands(options):
         progress = counters(f"dbt {args[0]}") if counters is not None else nullcontext(None)
         with progress as counter:
-            step = run(settings, args, counter)
+            step = run(settings, args, counter, as_of=options.as_of)
         outcome.absorb(step)
         if not step.success:
             break

@@ -7,6 +7,9 @@ from pathlib import Path
 
 PROJECT_FILE = "dbt_project.yml"
 DB_ENV_VAR = "DBT_DUCKDB_PATH"
+# The reporting bound for dbt (macro as_of_date): read while nodes compile, not while dbt
+# parses, so a new date keeps partial parsing (a changed --vars forces a full parse).
+AS_OF_ENV_VAR = "LOYALTY_AS_OF_DATE"
 DEFAULT_DB = Path("warehouse") / "loyalty.duckdb"
 DEMO_BOOK = Path("data") / "demo"
 DEFAULT_BOOK = Path("data") / "book"

@@ -230,12 +230,15 @@ def effective_as_of(request: RefreshRequest) -> date:
 
 
 def dbt_vars_for(request: RefreshRequest, as_of: date, project: Mapping[str, Any]) -> dict[str, Any]:
-    """The --vars dbt gets: the user's, as_of_date, and max_reject_share raised to the gate's
-    threshold when --max-reject-share is looser than the project's var (so dbt's reject-share
-    test does not stop a run the gate would pass). A stricter --max-reject-share is the
-    gate's job (exit code 4), and an explicit --vars max_reject_share always wins."""
+    """The --vars dbt gets: the user's, and max_reject_share raised to the gate's threshold
+    when --max-reject-share is looser than the project's var (so dbt's reject-share test does
+    not stop a run the gate would pass). A stricter --max-reject-share is the gate's job (exit
+    code 4), and an explicit --vars max_reject_share always wins. The as-of date goes to dbt in
+    LOYALTY_AS_OF_DATE (dbt_ops.run), so the --vars of a daily refresh stay the same and dbt
+    parses partially; a user's --vars as_of_date is set to the same date."""
     out = dict(request.dbt_vars)
-    out["as_of_date"] = as_of.isoformat()
+    if "as_of_date" in out:
+        out["as_of_date"] = as_of.isoformat()
     threshold = request.max_reject_share
     project_share = float(project.get("max_reject_share", 0.05))
     if threshold is not None and "max_reject_share" not in out and threshold > project_share:
@@ -274,7 +277,8 @@ def dbt_commands(request: RefreshRequest, dbt_vars: Mapping[str, Any]) -> list[l
         build += ["--threads", str(request.threads)]
     if request.target:
         build += ["--target", request.target]
-    build += ["--vars", json.dumps(dict(dbt_vars), sort_keys=True, default=str)]
+    if dbt_vars:
+        build += ["--vars", json.dumps(dict(dbt_vars), sort_keys=True, default=str)]
     if request.select:
         build += ["--select", *request.select, "resource_type:seed"]
     if request.exclude:
@@ -440,7 +444,7 @@ def _run(request: RefreshRequest, files: WarehouseFiles, record: RunRecord, repo
     outcome = dbt_ops.Outcome()
     for command in dbt_commands(request, dbt_vars):
         with reporter.counter(f"dbt {command[0]}") as counter:
-            step = dbt_ops.run(settings, command, counter)
+            step = dbt_ops.run(settings, command, counter, as_of=as_of)
         outcome.absorb(step)
         if not step.success:
             break

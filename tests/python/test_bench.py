@@ -125,6 +125,8 @@ def test_bench_tiny_run_reports_every_field(tmp_path: Path) -> None:
     held_back = report["steps"]["load"]["result"]["held_back_events"]
     assert held_back > 0 and report["steps"]["load_next_day"]["result"]["events"] == held_back
     assert report["steps"]["build_incremental"]["result"]["success"], report["steps"]["build_incremental"]
+    # the full build parses the project; the next day's build reuses that parse, as a daily refresh does
+    assert (build["parse"], report["steps"]["build_incremental"]["result"]["parse"]) == ("full", "partial")
     assert report["targets"]["incremental_share_of_full"] > 0
     timings = report["dbt"]["build"]
     assert timings["top_models"] and len(timings["top_models"]) <= bench.TOP_MODELS

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import shutil
 import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from conftest import END_DATE, query
+from conftest import END_DATE, StagedBook, environment, query
 
 from loyalty import cli, dbt_ops
 from loyalty.contract import TABLES
@@ -136,10 +138,38 @@ def test_build_commands_seed_first_when_selected() -> None:
     seed, build = dbt_ops.build_commands(options)
     assert seed[0] == "seed" and build[0] == "build"
     assert build[build.index("--select") + 1] == "staging"
-    assert json.loads(build[build.index("--vars") + 1]) == {"as_of_date": "2026-01-31"}
+    assert "--vars" not in build  # the date goes in LOYALTY_AS_OF_DATE (next test)
     assert "--full-refresh" in seed and "--full-refresh" in build
     assert build[build.index("--threads") + 1] == "3"
     assert dbt_ops.build_commands(dbt_ops.BuildOptions()) == [["build"]]
+
+
+@pytest.mark.slow
+def test_as_of_reaches_dbt_in_the_environment_and_keeps_partial_parsing(
+        tmp_path: Path, staged_clean: StagedBook, project_dir: Path) -> None:
+    """A daily run moves the date: in --vars that makes dbt re-parse the project; in
+    LOYALTY_AS_OF_DATE (read while nodes compile) it does not, and each run still gets its date."""
+    db = tmp_path / "wh.duckdb"
+    shutil.copyfile(staged_clean.db, db)
+    settings = dbt_ops.DbtSettings(project_dir=project_dir, db_path=db, target_path=tmp_path / "target",
+                                   log_path=tmp_path / "logs")
+    snapshots = []
+    for as_of in (date(2026, 9, 15), date(2026, 10, 20)):
+        outcome = dbt_ops.run(settings, ["run", "--select", "int_revenue_months"], as_of=as_of)
+        assert outcome.success, outcome.exceptions
+        assert dbt_ops.AS_OF_ENV_VAR not in os.environ  # restored after the run
+        snapshots.append(query(db, "select max(month), max(snapshot_at) from intermediate.int_revenue_months")[0])
+    assert snapshots == [(date(2026, 9, 1), datetime(2026, 9, 16)), (date(2026, 10, 1), datetime(2026, 10, 21))]
+    log = (tmp_path / "logs" / "dbt.log").read_text(encoding="utf-8")
+    assert log.count("Running with dbt") == 2
+    assert log.count("Unable to do partial parsing") == 1  # the first run only: no saved parse yet
+    # and the second re-parses no file (an env_var read while parsing would mark every user changed)
+    assert "Partial parsing enabled: 0 files deleted, 0 files added, 0 files changed." in log
+    # a bad date is a compilation error that names where it came from
+    with environment({dbt_ops.AS_OF_ENV_VAR: "2026-13"}):
+        bad = dbt_ops.run(settings, ["run", "--select", "int_revenue_months"])
+    assert not bad.success
+    assert "LOYALTY_AS_OF_DATE='2026-13' is not a date (YYYY-MM-DD)" in " ".join(n.message for n in bad.nodes)
 
 
 def test_outcome_tally_buckets() -> None:

@@ -153,9 +153,15 @@ def test_dbt_gets_as_of_and_a_looser_reject_threshold(tmp_path: Path, project_di
                                  threads=1, max_reject_share=0.2)
     (build,) = wap.dbt_commands(request, wap.dbt_vars_for(request, END_DATE, {"max_reject_share": 0.05}))
     assert build[0] == "build" and build[build.index("--select") + 1:] == ["staging", "resource_type:seed"]
-    assert json.loads(build[build.index("--vars") + 1]) == {"as_of_date": END_DATE.isoformat(), "max_reject_share": 0.2}
+    # the date goes in LOYALTY_AS_OF_DATE (dbt_ops.run), so the --vars stay the same every day
+    assert json.loads(build[build.index("--vars") + 1]) == {"max_reject_share": 0.2}
     stricter = wap.RefreshRequest(project_dir=project_dir, published=tmp_path / "wh.duckdb", max_reject_share=0.01)
-    assert wap.dbt_vars_for(stricter, END_DATE, {"max_reject_share": 0.05}) == {"as_of_date": END_DATE.isoformat()}
+    assert wap.dbt_vars_for(stricter, END_DATE, {"max_reject_share": 0.05}) == {}
+    assert "--vars" not in wap.dbt_commands(stricter, {})[0]
+    # a user's --vars as_of_date is kept, set to the refresh's date (the gates use the same one)
+    dated = wap.RefreshRequest(project_dir=project_dir, published=tmp_path / "wh.duckdb", as_of=END_DATE,
+                               dbt_vars={"as_of_date": "2020-01-01"})
+    assert wap.dbt_vars_for(dated, END_DATE, {})["as_of_date"] == END_DATE.isoformat()
     explicit = wap.RefreshRequest(project_dir=project_dir, published=tmp_path / "wh.duckdb",
                                   max_reject_share=0.2, dbt_vars={"max_reject_share": 0.0})
     assert wap.dbt_vars_for(explicit, END_DATE, {"max_reject_share": 0.05})["max_reject_share"] == 0.0
