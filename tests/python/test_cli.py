@@ -163,7 +163,7 @@ def test_as_of_reaches_dbt_in_the_environment_and_keeps_partial_parsing(
     log = (tmp_path / "logs" / "dbt.log").read_text(encoding="utf-8")
     assert log.count("Running with dbt") == 2
     assert log.count("Unable to do partial parsing") == 1  # the first run only: no saved parse yet
-    # and the second re-parses no file (an env_var read while parsing would mark every user changed)
+    # and the second re-parses no file (an env_var read while parsing re-parses every file using it)
     assert "Partial parsing enabled: 0 files deleted, 0 files added, 0 files changed." in log
     # a bad date is a compilation error that names where it came from
     with environment({dbt_ops.AS_OF_ENV_VAR: "2026-13"}):

@@ -376,7 +376,8 @@ def clean_refreshes(staged_clean: StagedBook, tmp_path_factory: pytest.TempPathF
 
 
 @pytest.mark.slow
-def test_clean_refresh_publishes_and_the_audit_table_records_it(clean_refreshes: dict[str, object]) -> None:
+def test_clean_refresh_publishes_and_the_audit_table_records_it(clean_refreshes: dict[str, object],
+                                                                dbt_paths: Path) -> None:
     published: Path = clean_refreshes["published"]  # type: ignore[assignment]
     first: Run = clean_refreshes["first"]  # type: ignore[assignment]
     second: Run = clean_refreshes["second"]  # type: ignore[assignment]
@@ -402,6 +403,9 @@ def test_clean_refresh_publishes_and_the_audit_table_records_it(clean_refreshes:
     # the second refresh compared raw row counts with the first (read from the audit table)
     assert any(e["rule"].startswith("row count within") for e in second.record.expectations)
     assert (clean_refreshes["docs"] / "index.html").is_file()  # type: ignore[operator]
+    # dbt got the refresh's --as-of (in LOYALTY_AS_OF_DATE), not today's date
+    compiled = next((dbt_paths / "target" / "compiled").rglob("assert_revenue_no_month_after_as_of.sql"))
+    assert f"cast('{END_DATE.isoformat()}' as date)" in compiled.read_text(encoding="utf-8")
 
 
 @pytest.mark.slow
