@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
@@ -134,9 +134,9 @@ def build_commands(options: BuildOptions) -> list[list[str]]:
 
 
 @contextmanager
-def _env(values: dict[str, str]) -> Iterator[None]:
-    """Set environment variables for the duration: the profile reads the DB path from one,
-    macro as_of_date the reporting bound from another."""
+def environment(values: Mapping[str, str]) -> Iterator[None]:
+    """Set environment variables for the block, then restore them: dbt's in-process runner
+    reads them (the profile the DB path, macro as_of_date the reporting bound)."""
     before = {name: os.environ.get(name) for name in values}
     os.environ.update(values)
     try:
@@ -181,7 +181,7 @@ def run(settings: DbtSettings, args: Sequence[str], counter: StepCounter | None 
     env = {DB_ENV_VAR: str(Path(settings.db_path).resolve())}
     if as_of is not None:
         env[AS_OF_ENV_VAR] = as_of.isoformat()
-    with _env(env):
+    with environment(env):
         try:
             result = dbtRunner(callbacks=[_listener(counter)]).invoke(cli_args)
         finally:

@@ -8,9 +8,7 @@ dbt builds write to their own temporary folders.
 from __future__ import annotations
 
 import csv
-import os
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,6 +17,7 @@ import duckdb
 import pytest
 
 from loyalty import dbt_ops
+from loyalty.dbt_ops import environment  # noqa: F401 (tests import it from here)
 from loyalty import faults as fault_spec
 from loyalty.contract import TABLES, Table
 from loyalty.loader import load_book
@@ -27,21 +26,6 @@ from pg_server import PgServer, PgUnavailable
 
 END_DATE = date(2026, 11, 24)
 SMALL_BOOK = {"seed": 7, "customers": 25, "months": 15, "end_date": END_DATE}
-
-
-@contextmanager
-def environment(values: Mapping[str, str]) -> Iterator[None]:
-    """Set environment variables for the block (dbt's in-process runner reads them), then restore."""
-    before = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in before.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 # -- isolation ---------------------------------------------------------------------------------
