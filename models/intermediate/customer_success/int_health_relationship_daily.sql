@@ -94,9 +94,23 @@ champion_active_days as (
 
 ),
 
-champion_islands as (
+champion_edges as (
 
-    {{ health_coverage_islands('champion_active_days', ['customer_id', 'user_id'], champion_window_days) }}
+    {{ health_coverage_edges('champion_active_days', ['customer_id', 'user_id'], champion_window_days) }}
+
+),
+
+{# Per customer and day: how many champions' merged coverages start on the day and
+   end {{ champion_window_days }} days later. #}
+champion_edges_by_day as (
+
+    select
+        customer_id,
+        date_day,
+        sum(coverage_starts) as coverage_starts,
+        sum(coverage_ends) as coverage_ends
+    from champion_edges
+    group by 1, 2
 
 ),
 
@@ -128,17 +142,19 @@ deltas as (
 
     select
         customer_id,
-        start_date as date_day,
-        1 as active_champions_delta,
+        date_day,
+        coverage_starts as active_champions_delta,
         cast(null as date) as sponsor_touch_date
-    from champion_islands
+    from champion_edges_by_day
+    where coverage_starts > 0
     union all
     select
         customer_id,
-        end_date as date_day,
-        -1 as active_champions_delta,
+        cast({{ dbt.dateadd('day', champion_window_days, 'date_day') }} as date) as date_day,
+        -1 * coverage_ends as active_champions_delta,
         cast(null as date) as sponsor_touch_date
-    from champion_islands
+    from champion_edges_by_day
+    where coverage_ends > 0
     union all
     select
         customer_id,

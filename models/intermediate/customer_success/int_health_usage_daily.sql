@@ -13,8 +13,9 @@
     * has_product_users: the customer has at least one product user mapped to it
       (int_segment_users_mapped), whatever the day; without one, usage cannot be
       measured and the usage components are null rather than 0.
-    Windows are computed as coverage ranges (+1 / -1 deltas) summed cumulatively
-    over the grid: no join of events to days.
+    Windows are computed as coverage edges (+1 / -1 deltas, macro
+    health_coverage_edges) summed per customer and day, then cumulatively over the
+    grid: no join of events to days.
 
     Incremental (docs/architecture.md, "Incremental refresh"; delete+insert on
     customer_id + date_day). A day's values depend only on the events up to that day
@@ -31,7 +32,8 @@
     enough for the 30-day counts, and the latest activity before those comes from one
     aggregate. Rows off the grid (first paid day moved later, customer gone) are
     deleted after the insert (post-hook, health_delete_rows_off_grid). On Spark (no
-    delete+insert) it stays a table. Full build at 10k customers: 55 s. -#}
+    delete+insert) it stays a table. Full build at 10k customers, run alone: 31-34 s
+    (70 s before the per-day sums of stop 18; docs/architecture.md). -#}
 
 {%- set is_refresh = incremental_relation_has_column('events_loaded_through') %}
 {%- set window_days = 30 %}
@@ -212,75 +214,88 @@ key_feature_days as (
 
 ),
 
-active_user_islands as (
+{# Per customer and day: the active users, and how many users' merged 30-day
+   coverages start on the day and end {{ window_days }} days later. Summed here, so
+   the deltas below are a few rows per customer and day, not two per user-day. #}
+active_user_edges as (
 
-    {{ health_coverage_islands('user_active_days', ['customer_id', 'user_id'], window_days) }}
+    {{ health_coverage_edges('user_active_days', ['customer_id', 'user_id'], window_days) }}
 
 ),
 
-key_feature_islands as (
+active_users_by_day as (
 
-    {{ health_coverage_islands('key_feature_days', ['customer_id', 'event_name'], window_days) }}
+    select
+        customer_id,
+        date_day,
+        count(*) as active_users,
+        sum(coverage_starts) as coverage_starts,
+        sum(coverage_ends) as coverage_ends
+    from active_user_edges
+    group by 1, 2
+
+),
+
+key_feature_edges as (
+
+    {{ health_coverage_edges('key_feature_days', ['customer_id', 'event_name'], window_days) }}
+
+),
+
+key_features_by_day as (
+
+    select
+        customer_id,
+        date_day,
+        sum(coverage_starts) as coverage_starts,
+        sum(coverage_ends) as coverage_ends
+    from key_feature_edges
+    group by 1, 2
 
 ),
 
 {# Every change, dated; changes before the first recomputed day (the first paid day
-   on a full build) land on it. #}
+   on a full build) land on it. A user-day counts +1 active user-day on its day and
+   -1 {{ window_days }} days later. #}
 deltas as (
 
     select
         customer_id,
-        start_date as date_day,
-        1 as active_users_delta,
+        date_day,
+        coverage_starts as active_users_delta,
         0 as key_features_delta,
-        0 as active_user_days_delta,
-        cast(null as date) as activity_date
-    from active_user_islands
+        active_users as active_user_days_delta,
+        date_day as activity_date
+    from active_users_by_day
     union all
     select
         customer_id,
-        end_date as date_day,
-        -1 as active_users_delta,
+        cast({{ dbt.dateadd('day', window_days, 'date_day') }} as date) as date_day,
+        -1 * coverage_ends as active_users_delta,
         0 as key_features_delta,
-        0 as active_user_days_delta,
+        -1 * active_users as active_user_days_delta,
         cast(null as date) as activity_date
-    from active_user_islands
-    union all
-    select
-        customer_id,
-        start_date as date_day,
-        0 as active_users_delta,
-        1 as key_features_delta,
-        0 as active_user_days_delta,
-        cast(null as date) as activity_date
-    from key_feature_islands
-    union all
-    select
-        customer_id,
-        end_date as date_day,
-        0 as active_users_delta,
-        -1 as key_features_delta,
-        0 as active_user_days_delta,
-        cast(null as date) as activity_date
-    from key_feature_islands
+    from active_users_by_day
     union all
     select
         customer_id,
         date_day,
         0 as active_users_delta,
-        0 as key_features_delta,
-        1 as active_user_days_delta,
-        date_day as activity_date
-    from user_active_days
+        coverage_starts as key_features_delta,
+        0 as active_user_days_delta,
+        cast(null as date) as activity_date
+    from key_features_by_day
+    where coverage_starts > 0
     union all
     select
         customer_id,
         cast({{ dbt.dateadd('day', window_days, 'date_day') }} as date) as date_day,
         0 as active_users_delta,
-        0 as key_features_delta,
-        -1 as active_user_days_delta,
+        -1 * coverage_ends as key_features_delta,
+        0 as active_user_days_delta,
         cast(null as date) as activity_date
-    from user_active_days
+    from key_features_by_day
+    where coverage_ends > 0
     {%- if is_refresh %}
     {# The latest activity before the events read above. #}
     union all
