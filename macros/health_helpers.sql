@@ -73,7 +73,7 @@
     pass (lag and lead share its partition and order), and callers sum them per
     customer and day before making deltas. (Numbering the islands with a running sum
     and grouping them took a second window and an aggregation over every row: 10k
-    bench, int_health_usage_daily alone 70 s -> 38-40 s with the per-day sums, same
+    bench, int_health_usage_daily alone 67.8-70.1 s -> 30.5-34.4 s with the per-day sums, same
     rows; docs/architecture.md.) -#}
 {% macro health_coverage_edges(relation, key_columns, window_days) -%}
     select

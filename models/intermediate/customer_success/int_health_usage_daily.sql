@@ -32,8 +32,8 @@
     enough for the 30-day counts, and the latest activity before those comes from one
     aggregate. Rows off the grid (first paid day moved later, customer gone) are
     deleted after the insert (post-hook, health_delete_rows_off_grid). On Spark (no
-    delete+insert) it stays a table. Full build at 10k customers, run alone: 31-34 s
-    (70 s before the per-day sums of stop 18; docs/architecture.md). -#}
+    delete+insert) it stays a table. Full build at 10k customers, run alone: 30.5-34.4 s
+    (67.8-70.1 s before the per-day sums of stop 18; docs/architecture.md). -#}
 
 {%- set is_refresh = incremental_relation_has_column('events_loaded_through') %}
 {%- set window_days = 30 %}
