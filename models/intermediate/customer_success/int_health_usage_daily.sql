@@ -214,15 +214,15 @@ key_feature_days as (
 
 ),
 
-{# Per customer and day: the active users, and how many users' merged 30-day
-   coverages start on the day and end {{ window_days }} days later. Summed here, so
-   the deltas below are a few rows per customer and day, not two per user-day. #}
 active_user_edges as (
 
     {{ health_coverage_edges('user_active_days', ['customer_id', 'user_id'], window_days) }}
 
 ),
 
+{# Per customer and day: the active users, and how many users' merged 30-day
+   coverages start on the day and end {{ window_days }} days later. Summed here, so
+   the deltas below are a few rows per customer and day, not two per user-day. #}
 active_users_by_day as (
 
     select
