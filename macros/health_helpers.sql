@@ -60,41 +60,52 @@
     end
 {%- endmacro %}
 
-{#- Trailing-window coverage, as the edges of merged ranges. `relation` holds one row
-    per key and day (date_day) something happened; a day covers [date_day, date_day +
+{#- Trailing-window coverage per customer and day, as the edges of merged ranges.
+    `relation` holds one row per key and day (date_day) something happened, and
+    key_columns start with customer_id; a day covers [date_day, date_day +
     window_days) (the trailing window of every day in it contains the event).
-    Overlapping or touching coverages of one key merge into one range. Returns each
-    row of `relation` with two 0/1 flags: coverage_starts = 1 when a merged range
-    starts on date_day (no earlier day of the key within window_days), coverage_ends
-    = 1 when the range ends at date_day + window_days, exclusive (no later day of the
-    key within window_days). +1 on each start and -1 on each end, summed cumulatively
-    over a day grid, counts the keys active in the trailing window: a distinct count
-    over a window without joining events to days. Both flags come from one window
-    pass (lag and lead share its partition and order), and callers sum them per
-    customer and day before making deltas. (Numbering the islands with a running sum
-    and grouping them took a second window and an aggregation over every row: 10k
-    bench, int_health_usage_daily alone 67.8-70.1 s -> 30.5-34.4 s with the per-day sums, same
-    rows; docs/architecture.md.) -#}
-{% macro health_coverage_edges(relation, key_columns, window_days) -%}
+    Overlapping or touching coverages of one key merge into one range. Returns one row
+    per customer_id and date_day of `relation`: active_keys (the keys with a row that
+    day), coverage_starts (merged ranges starting on date_day: no earlier day of the
+    key within window_days) and coverage_ends (merged ranges ending at date_day +
+    window_days, exclusive: no later day of the key within window_days). +1 per start
+    and -1 per end, summed cumulatively over a day grid, counts the keys active in the
+    trailing window: a distinct count over a window without joining events to days.
+    Both flags come from one window pass (lag and lead share its partition and order)
+    and are summed per customer and day here, so callers make a few delta rows per
+    customer and day, not two per key-day. (Numbering the islands with a running sum
+    and grouping them took a second window, and every key-day made two delta rows: 10k
+    bench, int_health_usage_daily alone 67.8-70.1 s -> 30.5-34.4 s, same rows;
+    docs/architecture.md.) -#}
+{% macro health_coverage_by_day(relation, key_columns, window_days) -%}
     select
-        {% for key in key_columns %}{{ key }},
-        {% endfor -%}
+        customer_id,
         date_day,
-        case
-            when lag(date_day) over (
-                partition by {{ key_columns | join(', ') }} order by date_day
-            ) >= cast({{ dbt.dateadd('day', -1 * window_days, 'date_day') }} as date)
-                then 0
-            else 1
-        end as coverage_starts,
-        case
-            when lead(date_day) over (
-                partition by {{ key_columns | join(', ') }} order by date_day
-            ) <= cast({{ dbt.dateadd('day', window_days, 'date_day') }} as date)
-                then 0
-            else 1
-        end as coverage_ends
-    from {{ relation }}
+        count(*) as active_keys,
+        sum(coverage_starts) as coverage_starts,
+        sum(coverage_ends) as coverage_ends
+    from (
+        select
+            {% for key in key_columns %}{{ key }},
+            {% endfor -%}
+            date_day,
+            case
+                when lag(date_day) over (
+                    partition by {{ key_columns | join(', ') }} order by date_day
+                ) >= cast({{ dbt.dateadd('day', -1 * window_days, 'date_day') }} as date)
+                    then 0
+                else 1
+            end as coverage_starts,
+            case
+                when lead(date_day) over (
+                    partition by {{ key_columns | join(', ') }} order by date_day
+                ) <= cast({{ dbt.dateadd('day', window_days, 'date_day') }} as date)
+                    then 0
+                else 1
+            end as coverage_ends
+        from {{ relation }}
+    ) as flagged
+    group by 1, 2
 {%- endmacro %}
 
 {#- The weighted mean of sub-scores that are never null: sum(w * x) / sum(w), with

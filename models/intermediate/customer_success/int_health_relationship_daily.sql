@@ -94,23 +94,11 @@ champion_active_days as (
 
 ),
 
-champion_edges as (
-
-    {{ health_coverage_edges('champion_active_days', ['customer_id', 'user_id'], champion_window_days) }}
-
-),
-
 {# Per customer and day: how many champions' merged coverages start on the day and
    end {{ champion_window_days }} days later. #}
 champion_edges_by_day as (
 
-    select
-        customer_id,
-        date_day,
-        sum(coverage_starts) as coverage_starts,
-        sum(coverage_ends) as coverage_ends
-    from champion_edges
-    group by 1, 2
+    {{ health_coverage_by_day('champion_active_days', ['customer_id', 'user_id'], champion_window_days) }}
 
 ),
 

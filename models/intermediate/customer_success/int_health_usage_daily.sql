@@ -14,7 +14,7 @@
       (int_segment_users_mapped), whatever the day; without one, usage cannot be
       measured and the usage components are null rather than 0.
     Windows are computed as coverage edges (+1 / -1 deltas, macro
-    health_coverage_edges) summed per customer and day, then cumulatively over the
+    health_coverage_by_day, summed per customer and day), then cumulatively over the
     grid: no join of events to days.
 
     Incremental (docs/architecture.md, "Incremental refresh"; delete+insert on
@@ -214,43 +214,17 @@ key_feature_days as (
 
 ),
 
-active_user_edges as (
-
-    {{ health_coverage_edges('user_active_days', ['customer_id', 'user_id'], window_days) }}
-
-),
-
-{# Per customer and day: the active users, and how many users' merged 30-day
-   coverages start on the day and end {{ window_days }} days later. Summed here, so
-   the deltas below are a few rows per customer and day, not two per user-day. #}
+{# Per customer and day: the active users, and how many users' merged
+   {{ window_days }}-day coverages start on the day and end {{ window_days }} days later. #}
 active_users_by_day as (
 
-    select
-        customer_id,
-        date_day,
-        count(*) as active_users,
-        sum(coverage_starts) as coverage_starts,
-        sum(coverage_ends) as coverage_ends
-    from active_user_edges
-    group by 1, 2
-
-),
-
-key_feature_edges as (
-
-    {{ health_coverage_edges('key_feature_days', ['customer_id', 'event_name'], window_days) }}
+    {{ health_coverage_by_day('user_active_days', ['customer_id', 'user_id'], window_days) }}
 
 ),
 
 key_features_by_day as (
 
-    select
-        customer_id,
-        date_day,
-        sum(coverage_starts) as coverage_starts,
-        sum(coverage_ends) as coverage_ends
-    from key_feature_edges
-    group by 1, 2
+    {{ health_coverage_by_day('key_feature_days', ['customer_id', 'event_name'], window_days) }}
 
 ),
 
@@ -264,7 +238,7 @@ deltas as (
         date_day,
         coverage_starts as active_users_delta,
         0 as key_features_delta,
-        active_users as active_user_days_delta,
+        active_keys as active_user_days_delta,
         date_day as activity_date
     from active_users_by_day
     union all
@@ -273,7 +247,7 @@ deltas as (
         cast({{ dbt.dateadd('day', window_days, 'date_day') }} as date) as date_day,
         -1 * coverage_ends as active_users_delta,
         0 as key_features_delta,
-        -1 * active_users as active_user_days_delta,
+        -1 * active_keys as active_user_days_delta,
         cast(null as date) as activity_date
     from active_users_by_day
     union all
