@@ -133,14 +133,28 @@
     `deltas` (customer_id, date_day, ...) summed per customer and day, a delta before
     the customer's first paid day landing on it (their sum is the state then; days
     before it are not on the grid). `first_paid_days`: one row per customer with
-    first_paid_date. columns: a list of [aggregate, delta_column, output_name]. -#}
-{% macro health_deltas_by_day(deltas, first_paid_days, columns) -%}
+    first_paid_date. columns: a list of [aggregate, delta_column, output_name].
+    checksum=true adds delta_hash, a hash of the day and its values (sums rounded to 9
+    places, so the order of a floating-point sum cannot change it): the incremental
+    models' inputs_checksum is its running sum (macros/health_incremental.sql). -#}
+{% macro health_deltas_by_day(deltas, first_paid_days, columns, checksum=false) -%}
     select
         {{ deltas }}.customer_id,
         greatest({{ deltas }}.date_day, {{ first_paid_days }}.first_paid_date) as date_day,
         {%- for aggregate, delta_column, output_name in columns %}
-        {{ aggregate }}({{ deltas }}.{{ delta_column }}) as {{ output_name }}{{ "," if not loop.last }}
+        {{ aggregate }}({{ deltas }}.{{ delta_column }}) as {{ output_name }}{{ "," if checksum or not loop.last }}
         {%- endfor %}
+        {%- if checksum %}
+        {%- set hashed = ['greatest(' ~ deltas ~ '.date_day, ' ~ first_paid_days ~ '.first_paid_date)'] %}
+        {%- for aggregate, delta_column, output_name in columns %}
+            {%- if aggregate == 'sum' %}
+                {%- do hashed.append(round_double('sum(' ~ deltas ~ '.' ~ delta_column ~ ')', 9)) %}
+            {%- else %}
+                {%- do hashed.append(aggregate ~ '(' ~ deltas ~ '.' ~ delta_column ~ ')') %}
+            {%- endif %}
+        {%- endfor %}
+        {{ health_row_hash(hashed) }} as delta_hash
+        {%- endif %}
     from {{ deltas }}
     inner join {{ first_paid_days }}
         on {{ deltas }}.customer_id = {{ first_paid_days }}.customer_id
@@ -293,21 +307,67 @@
     day later or a customer leaves the grid; delete+insert only replaces the keys it
     recomputes. Nothing on a full refresh or on a table (Spark). -#}
 {% macro health_delete_rows_off_grid() -%}
+    {%- set grid_ranges -%}
+        select
+            customer_id,
+            min(date_day) as first_date,
+            max(date_day) as last_date
+        from {{ ref('int_health_customer_days') }}
+        group by 1
+    {%- endset -%}
+    {{ health_delete_rows_outside(grid_ranges) }}
+{%- endmacro %}
+
+{#- The same post-hook for the grid itself (int_health_customer_days): its range is each
+    customer's first paid day (int_health_contract_states, as the model computes it)
+    through as_of_date. -#}
+{% macro health_delete_grid_rows_off_range() -%}
+    {%- set grid_ranges -%}
+        select
+            customer_id,
+            min(valid_from_date) as first_date,
+            {{ as_of_date() }} as last_date
+        from {{ ref('int_health_contract_states') }}
+        where is_paying
+        group by 1
+    {%- endset -%}
+    {{ health_delete_rows_outside(grid_ranges) }}
+{%- endmacro %}
+
+{#- Deletes the rows of this incremental model outside the day range of their customer
+    in `grid_ranges` (a select of customer_id, first_date, last_date). Only customers whose
+    stored range is not inside their grid range are touched: the delete joins their
+    few keys instead of testing every stored row against the ranges (10k customers:
+    0.9 s -> 0.1 s for 6.1M rows). -#}
+{% macro health_delete_rows_outside(grid_ranges) -%}
     {%- if is_incremental() -%}
     delete from {{ this }} as health_rows
-    where not exists (
-        select 1
+    using (
+        select
+            stored_ranges.customer_id,
+            grid_ranges.first_date,
+            grid_ranges.last_date
         from (
             select
                 customer_id,
                 min(date_day) as first_date,
                 max(date_day) as last_date
-            from {{ ref('int_health_customer_days') }}
+            from {{ this }}
             group by 1
-        ) as grid_ranges
+        ) as stored_ranges
+        left join ({{ grid_ranges }}) as grid_ranges
+            on stored_ranges.customer_id = grid_ranges.customer_id
         where
-            grid_ranges.customer_id = health_rows.customer_id
-            and health_rows.date_day between grid_ranges.first_date and grid_ranges.last_date
-    )
+            grid_ranges.customer_id is null
+            or stored_ranges.first_date < grid_ranges.first_date
+            or stored_ranges.last_date > grid_ranges.last_date
+    ) as off_grid
+    where
+        health_rows.customer_id = off_grid.customer_id
+        and (
+            off_grid.first_date is null
+            or health_rows.date_day < off_grid.first_date
+            or health_rows.date_day > off_grid.last_date
+        )
     {%- endif -%}
 {%- endmacro %}

@@ -272,17 +272,28 @@ def recent_runs(con: duckdb.DuckDBPyConnection, limit: int = 5) -> list[tuple[An
 
 # -- mart hashes (idempotency) -------------------------------------------------------------------
 
+# Refresh bookkeeping columns of the incremental health models (macros/health_incremental.sql):
+# when a row was written (loaded_at) and the hash of the inputs it was computed from. They say
+# nothing about the data: two warehouses with the same contents may differ in them.
+BOOKKEEPING_COLUMNS = ("loaded_at", "inputs_checksum")
+
+
 def table_hashes(con: duckdb.DuckDBPyConnection, schema: str = MARTS_SCHEMA,
                  tables: Sequence[str] | None = None, batch: int = 10_000) -> dict[str, str]:
     """sha256 per base table of `schema` over its rows sorted by every column (column names
-    included), so two warehouses with the same contents hash the same."""
+    included; the bookkeeping columns left out), so two warehouses with the same contents hash
+    the same."""
     names = tables if tables is not None else [str(r[0]) for r in con.execute(
         "select table_name from information_schema.tables where table_schema = ? and table_type = 'BASE TABLE' "
         "order by 1", [schema]).fetchall()]
     hashes = {}
     for name in names:
+        columns = [str(c) for (c,) in con.execute(
+            "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
+            "order by ordinal_position", [schema, name]).fetchall() if str(c) not in BOOKKEEPING_COLUMNS]
         digest = hashlib.sha256()
-        cursor = con.execute(f'select * from "{schema}"."{name}" order by all')
+        quoted = ", ".join(f'"{c}"' for c in columns)
+        cursor = con.execute(f'select {quoted} from "{schema}"."{name}" order by all')
         digest.update(repr([d[0] for d in cursor.description or []]).encode())
         while rows := cursor.fetchmany(batch):
             for row in rows:

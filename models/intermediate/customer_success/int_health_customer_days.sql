@@ -14,7 +14,27 @@
     * Onboarding grace: the first var health_onboarding_grace_days days from the
       first paid day (day 0 = first paid day). Reactivations do not restart it.
     * Contract states are turned into per-day deltas and summed cumulatively over
-      the grid (window functions, no join of contracts x days). -#}
+      the grid (window functions, no join of contracts x days).
+
+    Incremental (macros/health_incremental.sql; delete+insert on customer_id +
+    date_day): the contract deltas are recomputed every run (one row per state
+    change) and hashed. A customer whose first paid day moved, or whose deltas up to
+    its last stored day (or var health_onboarding_grace_days, or this file) changed,
+    is recomputed from its first paid day; every other customer from the day after
+    its last stored day. Rows written carry loaded_at, the run's start, which the
+    components downstream read to find the days to recompute. Rows off the new grid
+    (first paid day moved later, a customer who no longer ever paid) are deleted by the
+    post-hook health_delete_grid_rows_off_range. Spark: a table. -#}
+
+{%- set is_refresh = incremental_relation_has_column('inputs_checksum') %}
+{%- set config_hash = health_config_hash(['health_onboarding_grace_days']) %}
+{%- set delta_columns = [
+    ['sum', 'paying_contracts_delta', 'paying_contracts_delta'],
+    ['sum', 'past_due_contracts_delta', 'past_due_contracts_delta'],
+    ['sum', 'licensed_seats_delta', 'licensed_seats_delta'],
+] %}
+
+-- sqlfluff:indentation:template_blocks_indent:false
 
 with
 
@@ -74,34 +94,48 @@ contract_deltas as (
 {# Changes before the first paid day land on it (their sum is the state then). #}
 customer_deltas as (
 
-    {{ health_deltas_by_day('contract_deltas', 'first_paid_days', [
-        ['sum', 'paying_contracts_delta', 'paying_contracts_delta'],
-        ['sum', 'past_due_contracts_delta', 'past_due_contracts_delta'],
-        ['sum', 'licensed_seats_delta', 'licensed_seats_delta'],
-    ]) }}
+    {{ health_deltas_by_day('contract_deltas', 'first_paid_days', delta_columns, checksum=true) }}
+
+),
+
+{# The days this run writes: from each customer's recompute_from_date on. #}
+refresh_scope as (
+
+    {% if is_refresh -%}
+    {{ health_refresh_scope('first_paid_days', 'customer_deltas', config_hash) }}
+    {%- else -%}
+    {{ health_full_scope('first_paid_days') }}
+    {%- endif %}
+
+),
+
+deltas_in_scope as (
+
+    {{ health_deltas_in_scope('customer_deltas', 'refresh_scope', delta_columns) }}
 
 ),
 
 grid as (
 
     select
-        first_paid_days.customer_id,
+        refresh_scope.customer_id,
         cast(days.date_day as date) as date_day,
-        first_paid_days.first_paid_date
-    from first_paid_days
+        refresh_scope.first_paid_date
+    from refresh_scope
     inner join days
         on
-            cast(days.date_day as date) >= first_paid_days.first_paid_date
+            cast(days.date_day as date) >= refresh_scope.recompute_from_date
             and cast(days.date_day as date) <= {{ as_of_date() }}
 
 ),
 
 states_by_day as (
 
-    {{ health_running_totals('grid', 'customer_deltas', [
+    {{ health_running_totals('grid', 'deltas_in_scope', [
         ['sum', 'paying_contracts_delta', 'paying_contracts'],
         ['sum', 'past_due_contracts_delta', 'past_due_contracts'],
         ['sum', 'licensed_seats_delta', 'licensed_seats'],
+        ['sum', 'delta_hash', 'deltas_checksum'],
     ], grid_columns=['first_paid_date']) }}
 
 ),
@@ -118,7 +152,9 @@ final as (
         cast(past_due_contracts as integer) as past_due_contracts,
         cast(licensed_seats as integer) as licensed_seats,
         {{ dbt.datediff('first_paid_date', 'date_day', 'day') }} < {{ var('health_onboarding_grace_days') }}
-            as is_in_onboarding_grace
+            as is_in_onboarding_grace,
+        {{ config_hash }} + coalesce(deltas_checksum, 0) as inputs_checksum,
+        {{ run_started_at_timestamp() }} as loaded_at
     from states_by_day
 
 )

@@ -12,9 +12,26 @@
       customer in the trailing health_engagement_meeting_window_days; 100 at var
       health_engagement_target_meetings.
     * engagement = the weighted sum (var health_engagement_weights). Null when the
-      customer has no product users (usage not measurable). -#}
+      customer has no product users (usage not measurable).
+
+    Incremental (macros/health_incremental.sql; delete+insert on customer_id +
+    date_day): the meeting deltas are recomputed every run and hashed; a customer
+    whose deltas up to its last stored day, first paid day, this file or the
+    engagement vars changed is recomputed from its first grid day; one whose grid or
+    usage rows (int_health_usage_daily) were rewritten since this table last wrote from
+    the first such day; every other customer from the day after its last stored day.
+    Spark: a table. -#}
 
 {%- set meeting_window_days = var('health_engagement_meeting_window_days') | int %}
+{%- set is_refresh = incremental_relation_has_column('inputs_checksum') %}
+{%- set config_hash = health_config_hash([
+    'health_engagement_weights', 'health_engagement_recency_full_days', 'health_engagement_recency_zero_days',
+    'health_engagement_target_stickiness', 'health_engagement_meeting_window_days',
+    'health_engagement_target_meetings', 'health_engagement_meeting_task_types',
+]) %}
+{%- set delta_columns = [['sum', 'meetings_delta', 'meetings_delta']] %}
+
+-- sqlfluff:indentation:template_blocks_indent:false
 
 with
 
@@ -25,19 +42,6 @@ customer_days as (
         date_day,
         first_paid_date
     from {{ ref('int_health_customer_days') }}
-
-),
-
-usage as (
-
-    select
-        customer_id,
-        date_day,
-        has_product_users,
-        active_users_30d,
-        active_user_days_30d,
-        days_since_last_activity
-    from {{ ref('int_health_usage_daily') }}
 
 ),
 
@@ -78,41 +82,64 @@ first_paid_days as (
 meeting_deltas as (
 
     select
-        meetings.customer_id,
-        greatest(meetings.activity_date, first_paid_days.first_paid_date) as date_day,
+        customer_id,
+        activity_date as date_day,
         1 as meetings_delta
     from meetings
-    inner join first_paid_days
-        on meetings.customer_id = first_paid_days.customer_id
     union all
     select
-        meetings.customer_id,
-        greatest(
-            cast({{ dbt.dateadd('day', meeting_window_days, 'meetings.activity_date') }} as date),
-            first_paid_days.first_paid_date
-        ) as date_day,
+        customer_id,
+        cast({{ dbt.dateadd('day', meeting_window_days, 'activity_date') }} as date) as date_day,
         -1 as meetings_delta
     from meetings
-    inner join first_paid_days
-        on meetings.customer_id = first_paid_days.customer_id
 
 ),
 
 meeting_deltas_by_day as (
 
-    select
-        customer_id,
-        date_day,
-        sum(meetings_delta) as meetings_delta
-    from meeting_deltas
-    group by 1, 2
+    {{ health_deltas_by_day('meeting_deltas', 'first_paid_days', delta_columns, checksum=true) }}
+
+),
+
+{# The days this run writes: from each customer's recompute_from_date on. #}
+refresh_scope as (
+
+    {% if is_refresh -%}
+    {{ health_refresh_scope(
+        'first_paid_days', 'meeting_deltas_by_day', config_hash,
+        upstreams=[ref('int_health_customer_days'), ref('int_health_usage_daily')]
+    ) }}
+    {%- else -%}
+    {{ health_full_scope('first_paid_days') }}
+    {%- endif %}
+
+),
+
+deltas_in_scope as (
+
+    {{ health_deltas_in_scope('meeting_deltas_by_day', 'refresh_scope', delta_columns) }}
+
+),
+
+customer_days_in_scope as (
+
+    {{ health_grid_in_scope(ref('int_health_customer_days'), 'refresh_scope') }}
+
+),
+
+usage as (
+
+    {{ health_grid_in_scope(ref('int_health_usage_daily'), 'refresh_scope', [
+        'has_product_users', 'active_users_30d', 'active_user_days_30d', 'days_since_last_activity',
+    ]) }}
 
 ),
 
 meetings_by_day as (
 
-    {{ health_running_totals('customer_days', 'meeting_deltas_by_day', [
+    {{ health_running_totals('customer_days_in_scope', 'deltas_in_scope', [
         ['sum', 'meetings_delta', 'meetings_in_window'],
+        ['sum', 'delta_hash', 'deltas_checksum'],
     ]) }}
 
 ),
@@ -145,7 +172,8 @@ parts as (
         {{ health_ramp_up(
             "meetings_by_day.meetings_in_window", var("health_engagement_target_meetings")
         ) }}
-            as meetings_score
+            as meetings_score,
+        {{ config_hash }} + coalesce(meetings_by_day.deltas_checksum, 0) as inputs_checksum
     from usage
     inner join meetings_by_day
         on
@@ -172,7 +200,9 @@ final as (
                     'frequency': 'frequency_score',
                     'meetings': 'meetings_score',
                 }), 2) }} as {{ type_double() }})
-        end as engagement_score
+        end as engagement_score,
+        inputs_checksum,
+        {{ run_started_at_timestamp() }} as loaded_at
     from parts
 
 )

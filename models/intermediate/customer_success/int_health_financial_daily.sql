@@ -13,9 +13,28 @@
     * financial = 100 minus penalties (var health_financial_penalties): past due
       and overdue in full when present, contraction in proportion up to
       health_financial_max_contraction_share; floored at 0. Never null: billing
-      data exists for every paying customer. -#}
+      data exists for every paying customer.
+
+    Incremental (macros/health_incremental.sql; delete+insert on customer_id +
+    date_day): the invoice and contraction deltas are recomputed every run and
+    hashed; a customer whose deltas up to its last stored day, first paid day, this
+    file or the financial vars changed is recomputed from its first grid day; one whose
+    grid rows (past-due contracts) were rewritten since this table last wrote from the
+    first such day; every other customer from the day after its last stored day.
+    Spark: a table. -#}
 
 {%- set window_days = var('health_financial_contraction_window_days') | int %}
+{%- set is_refresh = incremental_relation_has_column('inputs_checksum') %}
+{%- set config_hash = health_config_hash([
+    'health_financial_penalties', 'health_financial_contraction_window_days',
+    'health_financial_max_contraction_share',
+]) %}
+{%- set delta_columns = [
+    ['sum', 'overdue_invoices_delta', 'overdue_invoices_delta'],
+    ['sum', 'contraction_share_delta', 'contraction_share_delta'],
+] %}
+
+-- sqlfluff:indentation:template_blocks_indent:false
 {%- set unrounded_financial_score -%}
 greatest(
     100.0
@@ -123,18 +142,41 @@ deltas as (
 
 deltas_by_day as (
 
-    {{ health_deltas_by_day('deltas', 'first_paid_days', [
-        ['sum', 'overdue_invoices_delta', 'overdue_invoices_delta'],
-        ['sum', 'contraction_share_delta', 'contraction_share_delta'],
-    ]) }}
+    {{ health_deltas_by_day('deltas', 'first_paid_days', delta_columns, checksum=true) }}
+
+),
+
+{# The days this run writes: from each customer's recompute_from_date on. #}
+refresh_scope as (
+
+    {% if is_refresh -%}
+    {{ health_refresh_scope(
+        'first_paid_days', 'deltas_by_day', config_hash, upstreams=[ref('int_health_customer_days')]
+    ) }}
+    {%- else -%}
+    {{ health_full_scope('first_paid_days') }}
+    {%- endif %}
+
+),
+
+deltas_in_scope as (
+
+    {{ health_deltas_in_scope('deltas_by_day', 'refresh_scope', delta_columns) }}
+
+),
+
+customer_days_in_scope as (
+
+    {{ health_grid_in_scope(ref('int_health_customer_days'), 'refresh_scope', ['past_due_contracts']) }}
 
 ),
 
 inputs_by_day as (
 
-    {{ health_running_totals('customer_days', 'deltas_by_day', [
+    {{ health_running_totals('customer_days_in_scope', 'deltas_in_scope', [
         ['sum', 'overdue_invoices_delta', 'overdue_invoices'],
         ['sum', 'contraction_share_delta', 'contraction_share'],
+        ['sum', 'delta_hash', 'deltas_checksum'],
     ], grid_columns=['past_due_contracts']) }}
 
 ),
@@ -148,7 +190,9 @@ final as (
         cast(overdue_invoices as integer) as overdue_invoices,
         {# Rounded: the running sum of +share / -share leaves float dust. #}
         cast({{ round_double('contraction_share', 6) }} as {{ type_double() }}) as contraction_share_in_window,
-        cast({{ round_double(unrounded_financial_score, 2) }} as {{ type_double() }}) as financial_score
+        cast({{ round_double(unrounded_financial_score, 2) }} as {{ type_double() }}) as financial_score,
+        {{ config_hash }} + coalesce(deltas_checksum, 0) as inputs_checksum,
+        {{ run_started_at_timestamp() }} as loaded_at
     from inputs_by_day
 
 )

@@ -17,9 +17,31 @@
       between.
     * relationship = weighted mean (var health_relationship_weights) of champion
       (100 when active, else 0) and sponsor touch. Null when the customer has no
-      CRM contact. -#}
+      CRM contact.
+
+    Incremental (macros/health_incremental.sql; delete+insert on customer_id +
+    date_day). The sparse inputs are recomputed every run and hashed: sponsor touches,
+    whether the customer has contacts, and its set of champion users (a contact's
+    title or e-mail, or a user's mapping, changes it). A customer whose hash up to its
+    last stored day, first paid day, this file or the relationship vars changed is
+    recomputed from its first grid day; one whose grid rows were rewritten since this
+    table last wrote from the first such day; every customer from the first product-
+    event day (int_product_events_daily: late events, redeliveries, remapped users)
+    rewritten since, which replaces whole days (as int_health_usage_daily reads it);
+    else from the day after its last stored day. Champion windows restart there:
+    activity from {{ var('health_relationship_champion_window_days') }} - 1 days before
+    it covers every window ending on a recomputed day (as in int_health_usage_daily).
+    Spark: a table. -#}
 
 {%- set champion_window_days = var('health_relationship_champion_window_days') | int %}
+{%- set is_refresh = incremental_relation_has_column('inputs_checksum') %}
+{%- set config_hash = health_config_hash([
+    'health_relationship_champion_window_days', 'health_relationship_billing_title_keywords',
+    'health_relationship_sponsor_title_keywords', 'health_relationship_weights',
+    'health_relationship_sponsor_full_days', 'health_relationship_sponsor_zero_days',
+]) %}
+
+-- sqlfluff:indentation:template_blocks_indent:false
 
 with
 
@@ -79,29 +101,6 @@ champion_users as (
 
 ),
 
-champion_active_days as (
-
-    select distinct
-        events.customer_id,
-        events.user_id,
-        events.date_day
-    from {{ ref('int_product_events_daily') }} as events
-    inner join champion_users
-        on
-            events.customer_id = champion_users.customer_id
-            and events.user_id = champion_users.user_id
-    where events.counts_as_activity
-
-),
-
-{# Per customer and day: how many champions' merged coverages start on the day and
-   end {{ champion_window_days }} days later. #}
-champion_edges_by_day as (
-
-    {{ health_coverage_by_day('champion_active_days', ['customer_id', 'user_id'], champion_window_days) }}
-
-),
-
 sponsor_touches as (
 
     select
@@ -126,47 +125,158 @@ first_paid_days as (
 
 ),
 
-deltas as (
+{# The inputs without run stamps, dated: sponsor touches, and before the grid starts
+   (landing on its first day) the customer's contacts and the hash of its champion
+   users, so a change to either changes the checksum. #}
+sparse_deltas as (
+
+    select
+        customer_id,
+        activity_date as date_day,
+        activity_date as sponsor_touch_date,
+        0 as contacts_delta,
+        cast(0 as decimal(38, 0)) as champion_users_hash
+    from sponsor_touches
+    union all
+    select
+        customer_id,
+        cast('1900-01-01' as date) as date_day,
+        cast(null as date) as sponsor_touch_date,
+        1 as contacts_delta,
+        cast(0 as decimal(38, 0)) as champion_users_hash
+    from customers_with_contacts
+    union all
+    select
+        customer_id,
+        cast('1900-01-01' as date) as date_day,
+        cast(null as date) as sponsor_touch_date,
+        0 as contacts_delta,
+        {{ health_row_hash(['user_id']) }} as champion_users_hash
+    from champion_users
+
+),
+
+sparse_deltas_by_day as (
+
+    {{ health_deltas_by_day('sparse_deltas', 'first_paid_days', [
+        ['max', 'sponsor_touch_date', 'last_sponsor_touch_date'],
+        ['sum', 'contacts_delta', 'contacts_delta'],
+        ['sum', 'champion_users_hash', 'champion_users_hash'],
+    ], checksum=true) }}
+
+),
+
+{# The days this run writes: from each customer's recompute_from_date on. #}
+refresh_scope as (
+
+    {% if is_refresh -%}
+    {{ health_refresh_scope(
+        'first_paid_days', 'sparse_deltas_by_day', config_hash,
+        upstreams=[ref('int_health_customer_days')], global_upstreams=[ref('int_product_events_daily')]
+    ) }}
+    {%- else -%}
+    {{ health_full_scope('first_paid_days') }}
+    {%- endif %}
+
+),
+
+{# Champion activity from {{ champion_window_days - 1 }} days before the first recomputed
+   day: enough for every window that ends on a recomputed day. #}
+champion_active_days as (
+
+    select distinct
+        events.customer_id,
+        events.user_id,
+        events.date_day
+    from {{ ref('int_product_events_daily') }} as events
+    inner join champion_users
+        on
+            events.customer_id = champion_users.customer_id
+            and events.user_id = champion_users.user_id
+    inner join refresh_scope
+        on events.customer_id = refresh_scope.customer_id
+    where
+        events.counts_as_activity
+        and events.date_day >= cast({{ dbt.dateadd(
+            'day', 1 - champion_window_days, 'refresh_scope.recompute_from_date'
+        ) }} as date)
+
+),
+
+{# Per customer and day: how many champions' merged coverages start on the day and
+   end {{ champion_window_days }} days later. #}
+champion_edges_by_day as (
+
+    {{ health_coverage_by_day('champion_active_days', ['customer_id', 'user_id'], champion_window_days) }}
+
+),
+
+champion_deltas as (
 
     select
         customer_id,
         date_day,
-        coverage_starts as active_champions_delta,
-        cast(null as date) as sponsor_touch_date
+        coverage_starts as active_champions_delta
     from champion_edges_by_day
     where coverage_starts > 0
     union all
     select
         customer_id,
         cast({{ dbt.dateadd('day', champion_window_days, 'date_day') }} as date) as date_day,
-        -1 * coverage_ends as active_champions_delta,
-        cast(null as date) as sponsor_touch_date
+        -1 * coverage_ends as active_champions_delta
     from champion_edges_by_day
     where coverage_ends > 0
-    union all
-    select
-        customer_id,
-        activity_date as date_day,
-        0 as active_champions_delta,
-        activity_date as sponsor_touch_date
-    from sponsor_touches
 
 ),
 
-deltas_by_day as (
+{# Both kinds of delta, each landing on the customer's first recomputed day if earlier. #}
+deltas_in_scope as (
 
-    {{ health_deltas_by_day('deltas', 'first_paid_days', [
-        ['sum', 'active_champions_delta', 'active_champions_delta'],
-        ['max', 'sponsor_touch_date', 'last_sponsor_touch_date'],
-    ]) }}
+    select
+        all_deltas.customer_id,
+        greatest(all_deltas.date_day, refresh_scope.recompute_from_date) as date_day,
+        sum(all_deltas.active_champions_delta) as active_champions_delta,
+        max(all_deltas.last_sponsor_touch_date) as last_sponsor_touch_date,
+        sum(all_deltas.contacts_delta) as contacts_delta,
+        sum(all_deltas.delta_hash) as delta_hash
+    from (
+        select
+            customer_id,
+            date_day,
+            0 as active_champions_delta,
+            last_sponsor_touch_date,
+            contacts_delta,
+            delta_hash
+        from sparse_deltas_by_day
+        union all
+        select
+            customer_id,
+            date_day,
+            active_champions_delta,
+            cast(null as date) as last_sponsor_touch_date,
+            0 as contacts_delta,
+            cast(0 as decimal(38, 0)) as delta_hash
+        from champion_deltas
+    ) as all_deltas
+    inner join refresh_scope
+        on all_deltas.customer_id = refresh_scope.customer_id
+    group by 1, 2
+
+),
+
+customer_days_in_scope as (
+
+    {{ health_grid_in_scope(ref('int_health_customer_days'), 'refresh_scope', []) }}
 
 ),
 
 inputs_by_day as (
 
-    {{ health_running_totals('customer_days', 'deltas_by_day', [
+    {{ health_running_totals('customer_days_in_scope', 'deltas_in_scope', [
         ['sum', 'active_champions_delta', 'active_champions'],
         ['max', 'last_sponsor_touch_date', 'last_sponsor_touch_date'],
+        ['sum', 'contacts_delta', 'contacts'],
+        ['sum', 'delta_hash', 'deltas_checksum'],
     ]) }}
 
 ),
@@ -174,16 +284,15 @@ inputs_by_day as (
 parts as (
 
     select
-        inputs_by_day.customer_id,
-        inputs_by_day.date_day,
-        customers_with_contacts.customer_id is not null as has_contacts,
-        cast(inputs_by_day.active_champions as integer) as active_champions,
-        inputs_by_day.last_sponsor_touch_date,
-        cast({{ dbt.datediff('inputs_by_day.last_sponsor_touch_date', 'inputs_by_day.date_day', 'day') }} as integer)
-            as days_since_sponsor_touch
+        customer_id,
+        date_day,
+        contacts > 0 as has_contacts,
+        cast(active_champions as integer) as active_champions,
+        last_sponsor_touch_date,
+        cast({{ dbt.datediff('last_sponsor_touch_date', 'date_day', 'day') }} as integer)
+            as days_since_sponsor_touch,
+        {{ config_hash }} + coalesce(deltas_checksum, 0) as inputs_checksum
     from inputs_by_day
-    left join customers_with_contacts
-        on inputs_by_day.customer_id = customers_with_contacts.customer_id
 
 ),
 
@@ -206,7 +315,9 @@ final as (
                         var('health_relationship_sponsor_zero_days')
                     ),
                 }), 2) }} as {{ type_double() }})
-        end as relationship_score
+        end as relationship_score,
+        inputs_checksum,
+        {{ run_started_at_timestamp() }} as loaded_at
     from parts
 
 )

@@ -14,9 +14,29 @@
       mean in detractor territory scores 0, as in NPS arithmetic. sentiment = the weighted mean (var
       health_sentiment_weights) of the parts that exist; null without any
       response in the window. CES is not part of the score (it measures effort of
-      one interaction, not the relationship). -#}
+      one interaction, not the relationship).
+
+    Incremental (macros/health_incremental.sql; delete+insert on customer_id +
+    date_day): the response deltas are recomputed every run and hashed; a customer
+    whose deltas up to its last stored day, first paid day, this file or the sentiment
+    vars changed is recomputed from its first grid day; one whose grid rows were
+    rewritten since this table last wrote from the first such day; every other
+    customer from the day after its last stored day. Spark: a table. -#}
 
 {%- set window_days = var('health_sentiment_window_days') | int %}
+{%- set is_refresh = incremental_relation_has_column('inputs_checksum') %}
+{%- set config_hash = health_config_hash([
+    'health_sentiment_window_days', 'health_sentiment_weights', 'health_sentiment_nps_zero_at',
+    'health_sentiment_csat_zero_at',
+]) %}
+{%- set delta_columns = [
+    ['sum', 'nps_score_delta', 'nps_score_delta'],
+    ['sum', 'nps_respondents_delta', 'nps_respondents_delta'],
+    ['sum', 'csat_score_delta', 'csat_score_delta'],
+    ['sum', 'csat_respondents_delta', 'csat_respondents_delta'],
+] %}
+
+-- sqlfluff:indentation:template_blocks_indent:false
 {%- set nps_part = health_scale('mean_nps', var('health_sentiment_nps_zero_at'), 10) %}
 {%- set csat_part = health_scale('mean_csat', var('health_sentiment_csat_zero_at'), 5) %}
 
@@ -119,22 +139,43 @@ deltas as (
 
 deltas_by_day as (
 
-    {{ health_deltas_by_day('deltas', 'first_paid_days', [
-        ['sum', 'nps_score_delta', 'nps_score_delta'],
-        ['sum', 'nps_respondents_delta', 'nps_respondents_delta'],
-        ['sum', 'csat_score_delta', 'csat_score_delta'],
-        ['sum', 'csat_respondents_delta', 'csat_respondents_delta'],
-    ]) }}
+    {{ health_deltas_by_day('deltas', 'first_paid_days', delta_columns, checksum=true) }}
+
+),
+
+{# The days this run writes: from each customer's recompute_from_date on. #}
+refresh_scope as (
+
+    {% if is_refresh -%}
+    {{ health_refresh_scope(
+        'first_paid_days', 'deltas_by_day', config_hash, upstreams=[ref('int_health_customer_days')]
+    ) }}
+    {%- else -%}
+    {{ health_full_scope('first_paid_days') }}
+    {%- endif %}
+
+),
+
+deltas_in_scope as (
+
+    {{ health_deltas_in_scope('deltas_by_day', 'refresh_scope', delta_columns) }}
+
+),
+
+customer_days_in_scope as (
+
+    {{ health_grid_in_scope(ref('int_health_customer_days'), 'refresh_scope', []) }}
 
 ),
 
 sums_by_day as (
 
-    {{ health_running_totals('customer_days', 'deltas_by_day', [
+    {{ health_running_totals('customer_days_in_scope', 'deltas_in_scope', [
         ['sum', 'nps_score_delta', 'nps_score_sum'],
         ['sum', 'nps_respondents_delta', 'nps_respondents'],
         ['sum', 'csat_score_delta', 'csat_score_sum'],
         ['sum', 'csat_respondents_delta', 'csat_respondents'],
+        ['sum', 'delta_hash', 'deltas_checksum'],
     ]) }}
 
 ),
@@ -144,6 +185,7 @@ parts as (
     select
         customer_id,
         date_day,
+        {{ config_hash }} + coalesce(deltas_checksum, 0) as inputs_checksum,
         cast(nps_respondents as integer) as nps_respondents,
         cast(csat_respondents as integer) as csat_respondents,
         case when nps_respondents > 0 then cast(nps_score_sum as {{ type_double() }}) / nps_respondents end as mean_nps,
@@ -171,7 +213,9 @@ final as (
                 }), 2) }} as {{ type_double() }})
             when mean_nps is not null then cast({{ round_double(nps_part, 2) }} as {{ type_double() }})
             when mean_csat is not null then cast({{ round_double(csat_part, 2) }} as {{ type_double() }})
-        end as sentiment_score
+        end as sentiment_score,
+        inputs_checksum,
+        {{ run_started_at_timestamp() }} as loaded_at
     from parts
 
 )

@@ -13,9 +13,29 @@
     * support = 100 minus one penalty per input (var health_support_penalties),
       each full at its max (health_support_max_*), floored at 0.
     * Null for a customer without a CRM account (unmapped billing customer): no
-      cases can be attributed. A CRM customer without cases scores 100. -#}
+      cases can be attributed. A CRM customer without cases scores 100.
+
+    Incremental (macros/health_incremental.sql; delete+insert on customer_id +
+    date_day): the case deltas are recomputed every run and hashed; a customer whose
+    deltas up to its last stored day, CRM account, first paid day, this file or the
+    support vars changed is recomputed from its first grid day; one whose grid rows
+    were rewritten since this table last wrote from the first such day; every other
+    customer from the day after its last stored day. Spark: a table. -#}
 
 {%- set window_days = var('health_support_window_days') | int %}
+{%- set is_refresh = incremental_relation_has_column('inputs_checksum') %}
+{%- set config_hash = health_config_hash([
+    'health_support_window_days', 'health_support_high_priorities', 'health_support_penalties',
+    'health_support_max_case_load', 'health_support_max_escalations', 'health_support_max_open_high_priority',
+]) %}
+{%- set delta_columns = [
+    ['sum', 'cases_delta', 'cases_delta'],
+    ['sum', 'escalations_delta', 'escalations_delta'],
+    ['sum', 'open_high_priority_delta', 'open_high_priority_delta'],
+    ['sum', 'crm_accounts_delta', 'crm_accounts_delta'],
+] %}
+
+-- sqlfluff:indentation:template_blocks_indent:false
 {%- set unrounded_support_score -%}
 greatest(
     100.0
@@ -92,6 +112,9 @@ first_paid_days as (
 
 ),
 
+{# A CRM customer carries one crm_accounts_delta before its grid starts (it lands on
+   the first grid day): having a CRM account is then part of the running totals and of
+   the checksum. #}
 deltas as (
 
     select
@@ -99,7 +122,8 @@ deltas as (
         created_date as date_day,
         1 as cases_delta,
         case when is_escalated then 1 else 0 end as escalations_delta,
-        case when is_high_priority then 1 else 0 end as open_high_priority_delta
+        case when is_high_priority then 1 else 0 end as open_high_priority_delta,
+        0 as crm_accounts_delta
     from cases
     union all
     select
@@ -107,7 +131,8 @@ deltas as (
         cast({{ dbt.dateadd('day', window_days, 'created_date') }} as date) as date_day,
         -1 as cases_delta,
         case when is_escalated then -1 else 0 end as escalations_delta,
-        0 as open_high_priority_delta
+        0 as open_high_priority_delta,
+        0 as crm_accounts_delta
     from cases
     union all
     select
@@ -115,28 +140,61 @@ deltas as (
         closed_date as date_day,
         0 as cases_delta,
         0 as escalations_delta,
-        -1 as open_high_priority_delta
+        -1 as open_high_priority_delta,
+        0 as crm_accounts_delta
     from cases
     where is_high_priority and closed_date is not null
+    union all
+    select
+        customer_id,
+        cast('1900-01-01' as date) as date_day,
+        0 as cases_delta,
+        0 as escalations_delta,
+        0 as open_high_priority_delta,
+        1 as crm_accounts_delta
+    from crm_customers
 
 ),
 
 deltas_by_day as (
 
-    {{ health_deltas_by_day('deltas', 'first_paid_days', [
-        ['sum', 'cases_delta', 'cases_delta'],
-        ['sum', 'escalations_delta', 'escalations_delta'],
-        ['sum', 'open_high_priority_delta', 'open_high_priority_delta'],
-    ]) }}
+    {{ health_deltas_by_day('deltas', 'first_paid_days', delta_columns, checksum=true) }}
+
+),
+
+{# The days this run writes: from each customer's recompute_from_date on. #}
+refresh_scope as (
+
+    {% if is_refresh -%}
+    {{ health_refresh_scope(
+        'first_paid_days', 'deltas_by_day', config_hash, upstreams=[ref('int_health_customer_days')]
+    ) }}
+    {%- else -%}
+    {{ health_full_scope('first_paid_days') }}
+    {%- endif %}
+
+),
+
+deltas_in_scope as (
+
+    {{ health_deltas_in_scope('deltas_by_day', 'refresh_scope', delta_columns) }}
+
+),
+
+customer_days_in_scope as (
+
+    {{ health_grid_in_scope(ref('int_health_customer_days'), 'refresh_scope', ['licensed_seats']) }}
 
 ),
 
 counts_by_day as (
 
-    {{ health_running_totals('customer_days', 'deltas_by_day', [
+    {{ health_running_totals('customer_days_in_scope', 'deltas_in_scope', [
         ['sum', 'cases_delta', 'cases_in_window'],
         ['sum', 'escalations_delta', 'escalations_in_window'],
         ['sum', 'open_high_priority_delta', 'open_high_priority_cases'],
+        ['sum', 'crm_accounts_delta', 'crm_accounts'],
+        ['sum', 'delta_hash', 'deltas_checksum'],
     ], grid_columns=['licensed_seats']) }}
 
 ),
@@ -144,17 +202,16 @@ counts_by_day as (
 parts as (
 
     select
-        counts_by_day.customer_id,
-        counts_by_day.date_day,
-        crm_customers.customer_id is not null as has_crm_account,
-        cast(counts_by_day.cases_in_window as integer) as cases_in_window,
-        cast(counts_by_day.escalations_in_window as integer) as escalations_in_window,
-        cast(counts_by_day.open_high_priority_cases as integer) as open_high_priority_cases,
-        cast(counts_by_day.cases_in_window as {{ type_double() }})
-        / sqrt(cast(greatest(counts_by_day.licensed_seats, 1) as {{ type_double() }})) as case_load
+        customer_id,
+        date_day,
+        crm_accounts > 0 as has_crm_account,
+        cast(cases_in_window as integer) as cases_in_window,
+        cast(escalations_in_window as integer) as escalations_in_window,
+        cast(open_high_priority_cases as integer) as open_high_priority_cases,
+        cast(cases_in_window as {{ type_double() }})
+        / sqrt(cast(greatest(licensed_seats, 1) as {{ type_double() }})) as case_load,
+        {{ config_hash }} + coalesce(deltas_checksum, 0) as inputs_checksum
     from counts_by_day
-    left join crm_customers
-        on counts_by_day.customer_id = crm_customers.customer_id
 
 ),
 
@@ -170,7 +227,9 @@ final as (
         case
             when has_crm_account
                 then cast({{ round_double(unrounded_support_score, 2) }} as {{ type_double() }})
-        end as support_score
+        end as support_score,
+        inputs_checksum,
+        {{ run_started_at_timestamp() }} as loaded_at
     from parts
 
 )

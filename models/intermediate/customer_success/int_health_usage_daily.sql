@@ -32,7 +32,9 @@
     enough for the 30-day counts, and the latest activity before those comes from one
     aggregate. Rows off the grid (first paid day moved later, customer gone) are
     deleted after the insert (post-hook, health_delete_rows_off_grid). On Spark (no
-    delete+insert) it stays a table. Full build at 10k customers, run alone: 30.5-34.4 s
+    delete+insert) it stays a table. Rows carry loaded_at, the run's start: the adoption
+    and engagement components recompute the days whose usage rows a run rewrote. Full
+    build at 10k customers, run alone: 30.5-34.4 s
     (67.8-70.1 s before the per-day sums of stop 18; docs/architecture.md). -#}
 
 {%- set is_refresh = incremental_relation_has_column('events_loaded_through') %}
@@ -334,7 +336,8 @@ final as (
         usage_by_day.last_activity_date,
         cast({{ dbt.datediff('usage_by_day.last_activity_date', 'usage_by_day.date_day', 'day') }} as integer)
             as days_since_last_activity,
-        (select max(events.loaded_at) as max_loaded_at from {{ events }} as events) as events_loaded_through
+        (select max(events.loaded_at) as max_loaded_at from {{ events }} as events) as events_loaded_through,
+        {{ run_started_at_timestamp() }} as loaded_at
     from usage_by_day
     left join mapped_users
         on usage_by_day.customer_id = mapped_users.customer_id
