@@ -78,10 +78,90 @@ def restate_billing(execute: Execute, as_of: date) -> dict[str, str]:
     return {"later": str(later_customer), "earlier": str(earlier_customer)}
 
 
+# -- history edited in place: inputs without run stamps ------------------------------------------
+
+EDITED_COMPONENTS = ("support", "sentiment", "financial", "engagement", "relationship")
+
+
+def _one(execute: Execute, sql: str, what: str) -> tuple[Any, ...]:
+    rows = execute(sql)
+    assert rows, f"the book has no {what} to edit"
+    return rows[0]
+
+
+def edit_history(execute: Execute, as_of: date) -> dict[str, str]:
+    """Edit, in place, history the health components read and that carries no run stamp, each
+    dated weeks before as_of (a connector re-sync of CRM, survey and billing records): a case is
+    escalated, an NPS answer changes, a paid invoice is reopened unpaid, a completed meeting is
+    logged on an old day and a customer's only sponsor contact is retitled (its touches stop
+    counting). Returns {component: customer} for the
+    customers whose component history changed."""
+    window = (f"between date '{(as_of - timedelta(days=120)).isoformat()}' "
+              f"and date '{(as_of - timedelta(days=30)).isoformat()}'")
+    on_grid = "customer_id in (select customer_id from intermediate.int_health_customer_days)"
+    accounts = "intermediate.int_accounts_rolled_up"
+    case_id, support_customer = _one(execute, f"""
+        select cases.case_id, accounts.customer_account_id
+        from staging.stg_salesforce__cases as cases
+        inner join {accounts} as accounts on cases.account_id = accounts.account_id
+        where not coalesce(cases.is_escalated, false) and cast(cases.created_at as date) {window}
+          and accounts.customer_account_id in (select customer_id from intermediate.int_health_customer_days)
+        order by cases.case_id limit 1""", "case")
+    execute(f"update salesforce.\"case\" set is_escalated = 'true' where id = '{case_id}'")
+    response_id, sentiment_customer = _one(execute, f"""
+        select response_id, customer_id from intermediate.int_survey_responses_mapped
+        where survey_type = 'nps' and score >= 7 and cast(responded_at as date) {window} and {on_grid}
+        order by response_id limit 1""", "NPS response")
+    execute(f"update delighted.survey_response set score = '0' where id = '{response_id}'")
+    invoice_id, financial_customer = _one(execute, f"""
+        select invoices.invoice_id, customers.customer_id
+        from staging.stg_stripe__invoices as invoices
+        inner join intermediate.int_customers_resolved as customers
+            on invoices.customer_id = customers.stripe_customer_id
+        where invoices.status = 'paid' and cast(invoices.due_at as date) {window}
+          and customers.customer_id in (select customer_id from intermediate.int_health_customer_days)
+        order by invoices.invoice_id limit 1""", "paid invoice")
+    execute(f"update stripe.invoice set status = 'open', amount_paid = '0' where id = '{invoice_id}'")
+    account_id, engagement_customer = _one(execute, f"""
+        select min(account_id), customer_account_id from {accounts}
+        where customer_account_id in (select customer_id from intermediate.int_health_usage_daily
+                                      where has_product_users)
+        group by 2 order by 2 limit 1""", "CRM account of a customer with product users")
+    meeting_day = (as_of - timedelta(days=40)).isoformat()
+    execute(f"""insert into salesforce.task (id, account_id, who_id, type, subject, activity_date, status,
+                                            is_deleted, _fivetran_synced)
+                values ('tsk_incremental_meeting', '{account_id}', null, 'Meeting', 'QBR', '{meeting_day}',
+                        'Completed', 'false', '{as_of.isoformat()} 12:00:00')""")
+    sponsor = " or ".join(f"lower(contacts.title) like '%{k}%'"
+                          for k in ("chief", "vp", "vice president", "director", "head of"))
+    contact_id, relationship_customer = _one(execute, f"""
+        select min(contacts.contact_id), accounts.customer_account_id
+        from staging.stg_salesforce__contacts as contacts
+        inner join {accounts} as accounts on contacts.account_id = accounts.account_id
+        where ({sponsor})
+          and accounts.customer_account_id in (select customer_id from intermediate.int_health_customer_days)
+          and contacts.contact_id in (select contact_id from staging.stg_salesforce__tasks
+                                      where status = 'Completed' and activity_date {window})
+        group by 2 having count(*) = 1
+        order by 2 limit 1""", "customer with one sponsor contact and sponsor touches")
+    execute(f"update salesforce.contact set title = 'Analyst' where id = '{contact_id}'")
+    return {"support": str(support_customer), "sentiment": str(sentiment_customer),
+            "financial": str(financial_customer), "engagement": str(engagement_customer),
+            "relationship": str(relationship_customer)}
+
+
+def component_rows(execute: Execute, component: str, customer: str) -> list[tuple[Any, ...]]:
+    """The customer's daily values of one health component (its score), in day order."""
+    return execute(f"select date_day, {component}_score from intermediate.int_health_{component}_daily "
+                   f"where customer_id = '{customer}' order by date_day")
+
+
 # -- comparing the incremental warehouse with its full refresh ---------------------------------
 
 COMPARED_INTERMEDIATES = ("staging.base_segment__tracks", "intermediate.int_product_events_daily",
-                          "intermediate.int_health_usage_daily")
+                          "intermediate.int_health_usage_daily", "intermediate.int_health_customer_days",
+                          *(f"intermediate.int_health_{c}_daily"
+                            for c in ("adoption", "engagement", "sentiment", "support", "financial", "relationship")))
 # When a row was written, not what it says: differs between the two warehouses by design.
 RUN_STAMP_COLUMNS = ("loaded_at", "events_loaded_through")
 

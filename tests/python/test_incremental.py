@@ -9,8 +9,10 @@ payload) and a redelivery whose timestamp moved to the previous day (dedup: the 
 received_at wins, so the old day loses the event). Stripe history is also restated in place for
 two customers, moving one first paid day later and one earlier. The warehouse file is copied; the original
 is refreshed incrementally as of D+1, the copy is rebuilt with --full-refresh as of D+1, and
-every table of the marts schema (plus the incremental models and the usage table they feed)
-must hold exactly the same rows in both.
+every table of the marts schema (plus the incremental models) must hold exactly the same rows
+in both. History the health components read without run stamps is edited in place too (a case
+escalated, an NPS answer changed, a paid invoice reopened, a meeting logged on an old day, a
+contact made a sponsor): the incremental health models find those customers by their checksums.
 
 Cost (2 cores): the three builds run models and seeds only (the project's data and unit
 tests run in the other end-to-end tests); the incremental model's own tests run once, on the
@@ -136,6 +138,14 @@ def restate_billing(db: Path) -> dict[str, str]:
         return scenario.restate_billing(lambda sql: con.execute(sql).fetchall(), AS_OF)
 
 
+def edit_history(db: Path) -> dict[str, str]:
+    """Case, survey, invoice, meeting and contact history edited in place
+    (tests/python/incremental_scenario.py)."""
+    with duckdb.connect(str(db)) as con:
+        con.execute("set TimeZone = 'UTC'")
+        return scenario.edit_history(lambda sql: con.execute(sql).fetchall(), AS_OF)
+
+
 def grid_start(db: Path, customer_id: str) -> date:
     rows = query(db, "select min(date_day) from intermediate.int_health_customer_days where customer_id = ?",
                  [customer_id])
@@ -180,6 +190,9 @@ def test_incremental_refresh_equals_full_refresh(tmp_path: Path, project_dir: Pa
     sent = append_next_day(incremental.db)
     assert sent["late_sent"] == LATE_EVENTS
     restated = restate_billing(incremental.db)
+    edited = edit_history(incremental.db)
+    components_before = {c: scenario.component_rows(sql_on(incremental.db), c, customer)
+                         for c, customer in edited.items()}
     starts_before = {side: grid_start(incremental.db, customer) for side, customer in restated.items()}
     full = warehouse(tmp_path / "full", project_dir, tmp_path / "full.duckdb")
     shutil.copyfile(incremental.db, full.db)  # same raw data, same incremental state
@@ -209,6 +222,11 @@ def test_incremental_refresh_equals_full_refresh(tmp_path: Path, project_dir: Pa
     # change of this run touches), so the comparison below can fail.
     assert usage_user_days(incremental.db, LATE_WINDOW) > usage_before
     assert health_rows(incremental.db, LATE_WINDOW) != health_before
+    # So do the history edits: each changed its component's old days (rows that were not new).
+    for component, customer in edited.items():
+        after_rows = scenario.component_rows(sql_on(incremental.db), component, customer)
+        old_days = {day: score for day, score in after_rows if day <= AS_OF}
+        assert old_days != dict(components_before[component]), f"editing {component} history changed nothing"
 
     relations = scenario.compared_relations(sql_on(full.db))
     differing = scenario.differences(relations, sql_on(incremental.db), sql_on(full.db))

@@ -8,7 +8,8 @@ day D+1 and loaded into a throw-away PostgreSQL 15 (tests/python/pg_server.py); 
 that arrived on D+1 are held back, as a connector would not have sent them yet. Build as of D;
 then the held-back events land (the new day plus whatever late events the generator sent that
 day) and Stripe history is restated in place for two customers (one first paid day moves
-later, one earlier). The database is copied (CREATE DATABASE ... TEMPLATE); the original is
+later, one earlier), and case, survey, invoice, meeting and contact history is edited in place
+(incremental_scenario.edit_history). The database is copied (CREATE DATABASE ... TEMPLATE); the original is
 refreshed incrementally as of D+1, the copy rebuilt with --full-refresh, and every marts table
 plus the three incremental models must hold the same rows in both (run stamps excluded).
 
@@ -127,6 +128,9 @@ def test_postgres_incremental_refresh_equals_full_refresh(pg_server: PgServer, t
                                             "from intermediate.int_product_events_daily group by 1"))
     land_next_day(incremental)
     restated = restate_billing(incremental)
+    edited = scenario.edit_history(sql_on(incremental), AS_OF)
+    components_before = {c: scenario.component_rows(sql_on(incremental), c, customer)
+                          for c, customer in edited.items()}
     starts_before = {side: grid_start(incremental, customer) for side, customer in restated.items()}
     full = copy_database(pg_server, "incremental", "full_refresh")
 
@@ -139,6 +143,10 @@ def test_postgres_incremental_refresh_equals_full_refresh(pg_server: PgServer, t
     assert days_after.get(NEXT_DAY, 0) > 0 and NEXT_DAY not in days_before
     assert grid_start(incremental, restated["later"]) > starts_before["later"]
     assert grid_start(incremental, restated["earlier"]) < starts_before["earlier"]
+    for component, customer in edited.items():
+        old_days = {day: score for day, score in scenario.component_rows(sql_on(incremental), component, customer)
+                    if day <= AS_OF}
+        assert old_days != dict(components_before[component]), f"editing {component} history changed nothing"
 
     relations = scenario.compared_relations(sql_on(full))
     differing = scenario.differences(relations, sql_on(incremental), sql_on(full))
