@@ -554,17 +554,22 @@ def markdown(reports: list[dict[str, Any]]) -> str:
                   f"{t['incremental_share_of_full']} (target <= 0.1); spine <= 2x floor: {t['spine_within_2x_floor']}."]
         if t.get("note"):
             lines.append(f"* Note: {t['note']}")
-        build = r["dbt"].get("build")
-        if build:
-            lines += ["", f"Full build: dbt elapsed {build['dbt_elapsed_s']} s; {build['models']} models "
-                          f"({build['models_total_s']} s summed), {build['tests']} tests ({build['tests_total_s']} s "
-                          "summed). Slowest models:", "",
-                      "| model | materialized | s |", "|---|---|---:|"]
-            lines += [f"| {x['name']} | {x['materialized']} | {x['execution_s']:.2f} |" for x in build["top_models"]]
-            lines += ["", "Slowest tests: " + "; ".join(f"{x['name']} {x['execution_s']:.1f} s"
-                                                         for x in build["top_tests"])]
+        for key, title in (("build", "Full build"), ("build_incremental", "Incremental build")):
+            if r["dbt"].get(key):
+                lines += _build_timings_lines(title, r["dbt"][key])
         lines.append("")
     return "\n".join(lines)
+
+
+def _build_timings_lines(title: str, build: dict[str, Any]) -> list[str]:
+    """One dbt build's timings from run_results.json: totals, slowest models and tests."""
+    lines = ["", f"{title}: dbt elapsed {build['dbt_elapsed_s']} s; {build['models']} models "
+                 f"({build['models_total_s']} s summed), {build['tests']} tests ({build['tests_total_s']} s "
+                 "summed). Slowest models:", "",
+             "| model | materialized | s |", "|---|---|---:|"]
+    lines += [f"| {x['name']} | {x['materialized']} | {x['execution_s']:.2f} |" for x in build["top_models"]]
+    return lines + ["", "Slowest tests: " + "; ".join(f"{x['name']} {x['execution_s']:.1f} s"
+                                                     for x in build["top_tests"])]
 
 
 def latest_reports(out_dir: Path) -> list[dict[str, Any]]:

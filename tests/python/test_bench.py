@@ -142,4 +142,6 @@ def test_bench_tiny_run_reports_every_field(tmp_path: Path) -> None:
     assert floor["months_mismatched"] == [], floor["months_mismatched"]
     assert floor["spine_query_median_s"] > 0 and len(floor["spine_query_runs_s"]) == 1
     assert floor["spine_to_floor_ratio"] > 0 and floor["spine_nodes_to_floor_ratio"] > 0
-    assert "| build |" in (out / "latest.md").read_text(encoding="utf-8")
+    latest = (out / "latest.md").read_text(encoding="utf-8")
+    assert "| build |" in latest
+    assert "Full build: dbt elapsed" in latest and "Incremental build: dbt elapsed" in latest
