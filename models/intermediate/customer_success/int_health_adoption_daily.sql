@@ -72,14 +72,10 @@ catalogue_by_customer as (
 {# The days this run writes: from each customer's recompute_from_date on. #}
 refresh_scope as (
 
-    {% if is_refresh -%}
     {{ health_refresh_scope(
-        'first_paid_days', 'catalogue_by_customer', config_hash,
+        is_refresh, 'first_paid_days', 'catalogue_by_customer', config_hash,
         upstreams=[ref('int_health_customer_days'), ref('int_health_usage_daily')]
     ) }}
-    {%- else -%}
-    {{ health_full_scope('first_paid_days') }}
-    {%- endif %}
 
 ),
 

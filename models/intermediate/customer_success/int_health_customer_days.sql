@@ -101,11 +101,7 @@ customer_deltas as (
 {# The days this run writes: from each customer's recompute_from_date on. #}
 refresh_scope as (
 
-    {% if is_refresh -%}
-    {{ health_refresh_scope('first_paid_days', 'customer_deltas', config_hash) }}
-    {%- else -%}
-    {{ health_full_scope('first_paid_days') }}
-    {%- endif %}
+    {{ health_refresh_scope(is_refresh, 'first_paid_days', 'customer_deltas', config_hash) }}
 
 ),
 

@@ -104,14 +104,10 @@ meeting_deltas_by_day as (
 {# The days this run writes: from each customer's recompute_from_date on. #}
 refresh_scope as (
 
-    {% if is_refresh -%}
     {{ health_refresh_scope(
-        'first_paid_days', 'meeting_deltas_by_day', config_hash,
+        is_refresh, 'first_paid_days', 'meeting_deltas_by_day', config_hash,
         upstreams=[ref('int_health_customer_days'), ref('int_health_usage_daily')]
     ) }}
-    {%- else -%}
-    {{ health_full_scope('first_paid_days') }}
-    {%- endif %}
 
 ),
 

@@ -149,13 +149,9 @@ deltas_by_day as (
 {# The days this run writes: from each customer's recompute_from_date on. #}
 refresh_scope as (
 
-    {% if is_refresh -%}
     {{ health_refresh_scope(
-        'first_paid_days', 'deltas_by_day', config_hash, upstreams=[ref('int_health_customer_days')]
+        is_refresh, 'first_paid_days', 'deltas_by_day', config_hash, upstreams=[ref('int_health_customer_days')]
     ) }}
-    {%- else -%}
-    {{ health_full_scope('first_paid_days') }}
-    {%- endif %}
 
 ),
 

@@ -169,14 +169,10 @@ sparse_deltas_by_day as (
 {# The days this run writes: from each customer's recompute_from_date on. #}
 refresh_scope as (
 
-    {% if is_refresh -%}
     {{ health_refresh_scope(
-        'first_paid_days', 'sparse_deltas_by_day', config_hash,
+        is_refresh, 'first_paid_days', 'sparse_deltas_by_day', config_hash,
         upstreams=[ref('int_health_customer_days')], global_upstreams=[ref('int_product_events_daily')]
     ) }}
-    {%- else -%}
-    {{ health_full_scope('first_paid_days') }}
-    {%- endif %}
 
 ),
 

@@ -50,15 +50,11 @@ first_paid_days as (
 {# The days this run writes: from each customer's recompute_from_date on. #}
 refresh_scope as (
 
-    {% if is_refresh -%}
-    {{ health_refresh_scope('first_paid_days', none, config_hash, upstreams=[
+    {{ health_refresh_scope(is_refresh, 'first_paid_days', none, config_hash, upstreams=[
         ref('int_health_customer_days'), ref('int_health_adoption_daily'), ref('int_health_engagement_daily'),
         ref('int_health_sentiment_daily'), ref('int_health_support_daily'), ref('int_health_financial_daily'),
         ref('int_health_relationship_daily'),
     ]) }}
-    {%- else -%}
-    {{ health_full_scope('first_paid_days') }}
-    {%- endif %}
 
 ),
 
