@@ -63,7 +63,8 @@
     {%- endif -%}
     {#- Grouped by customer (one row each already): the engine then estimates one row per
         customer, not the product of the left joins, and builds its hash tables on the
-        scope rather than on the 6.1M grid rows it is joined to (10k: 0.58 s -> 0.0x s). #}
+        scope rather than on the 6.1M grid rows it is joined to (10k, the financial
+        component's join to the grid: 0.58 s -> 0.06 s; its whole query 0.50 s -> 0.26 s). #}
     select
         customer_id,
         min(first_paid_date) as first_paid_date,
