@@ -18,7 +18,10 @@
 {%- endmacro %}
 
 {#- The same, over several columns of any type (a row's key): equal tuples give equal
-    hashes, NULLs included; for pre-filtering only, like fast_hash. -#}
+    hashes, NULLs included; for pre-filtering only, like fast_hash, with one exception:
+    the incremental health models' inputs_checksum (macros/health_incremental.sql) sums
+    these 64-bit hashes to detect changed inputs, where a collision would hide a change
+    (about 2^-64 per changed customer). -#}
 {% macro fast_hash_columns(columns) -%}
     {{ return(adapter.dispatch('fast_hash_columns', 'b2b_loyalty')(columns)) }}
 {%- endmacro %}

@@ -140,21 +140,19 @@ def step_build(p: dict[str, Any]) -> dict[str, Any]:
                                    exclude=tuple(p.get("exclude", ())))
     if options.select:  # a limited build: only tests whose every parent is built
         os.environ.setdefault("DBT_INDIRECT_SELECTION", "cautious")
-    log = Path(p["logs"]) / "dbt.log"
-    log_start = log.stat().st_size if log.is_file() else 0
+    logs = Path(p["logs"])  # this step's own folder: dbt rotates dbt.log during a 10k build
+    for old_log in logs.glob("dbt.log*"):
+        old_log.unlink()
     outcome = dbt_ops.build(settings, options)
     problems = [f"{n.bucket} {n.unique_id}: {n.message}"[:300] for n in outcome.problems]
     return {"commands": outcome.commands, "success": outcome.success, "tally": outcome.tally,
-            "problems": problems[:30], "exceptions": outcome.exceptions, "parse": parse_kind(log, log_start)}
+            "problems": problems[:30], "exceptions": outcome.exceptions, "parse": parse_kind(logs)}
 
 
-def parse_kind(log: Path, start: int) -> str | None:
-    """'full' or 'partial': how dbt parsed the project, from what it logged after `start`."""
-    if not log.is_file():
-        return None
-    with log.open("rb") as fh:
-        fh.seek(start)
-        text = fh.read().decode("utf-8", errors="replace")
+def parse_kind(logs: Path) -> str | None:
+    """'full' or 'partial': how dbt parsed the project, from its log files in `logs` (dbt.log and
+    the files it rotated out)."""
+    text = "".join(path.read_bytes().decode("utf-8", errors="replace") for path in sorted(logs.glob("dbt.log*")))
     if "Unable to do partial parsing" in text or "Starting full parse" in text:
         return "full"
     return "partial" if "Running with dbt" in text else None
@@ -403,7 +401,7 @@ def bench_scale(args: argparse.Namespace, customers: int, stamp: str) -> dict[st
             shutil.rmtree(book, ignore_errors=True)
     if "build" in steps:
         target = work / "target_full"
-        run("build", "build", {"target": str(target), "logs": str(work / "logs"), "full_refresh": True,
+        run("build", "build", {"target": str(target), "logs": str(work / "logs" / "build"), "full_refresh": True,
                                "as_of": end.isoformat()})
         if (target / "run_results.json").is_file():
             timings["build"] = model_timings(target, project)
@@ -432,7 +430,7 @@ def bench_scale(args: argparse.Namespace, customers: int, stamp: str) -> dict[st
         # As a scheduled refresh runs it (README "Scheduling"): unit tests run in CI and in the
         # test command, on fixed inputs that a new day of data does not change.
         exclude = [*args.dbt_exclude, *([] if args.incremental_unit_tests else ["resource_type:unit_test"])]
-        run("build", "build_incremental", {"target": str(target), "logs": str(work / "logs"),
+        run("build", "build_incremental", {"target": str(target), "logs": str(work / "logs" / "build_incremental"),
                                            "full_refresh": False, "as_of": end2.isoformat(), "exclude": exclude})
         if (target / "run_results.json").is_file():
             timings["build_incremental"] = model_timings(target, project)
