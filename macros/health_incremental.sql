@@ -78,7 +78,7 @@
                 stored_customers.customer_id is null
                 or stored_customers.first_date <> {{ first_paid_days }}.first_paid_date
                 or stored_customers.inputs_checksum <> {{ config_hash }}
-                {%- if deltas_by_day %} + coalesce(checked.deltas_checksum, 0){% endif %}
+                {%- if deltas_by_day %} + coalesce(stored_customers.deltas_checksum, 0){% endif %}
                 then {{ first_paid_days }}.first_paid_date
             {%- if upstreams %}
             when upstream_changes.changed_from_date < stored_customers.next_date
@@ -92,46 +92,31 @@
         end as recompute_from_date
     from {{ first_paid_days }}
     left join (
+        {#- Each stored customer's range, its checksum on its last stored day, and the
+            checksum of the deltas recomputed now up to that day. #}
         select
             last_days.customer_id,
             last_days.first_date,
             last_days.last_date,
             cast({{ dbt.dateadd('day', 1, 'last_days.last_date') }} as date) as next_date,
             stored_rows.inputs_checksum
-        from (
-            select
-                customer_id,
-                min(date_day) as first_date,
-                max(date_day) as last_date
-            from {{ this }}
-            group by 1
-        ) as last_days
+            {%- if deltas_by_day %},
+            sum({{ deltas_by_day }}.delta_hash) as deltas_checksum
+            {%- endif %}
+        from ({{ health_day_ranges(this) }}) as last_days
         inner join {{ this }} as stored_rows
             on
                 last_days.customer_id = stored_rows.customer_id
                 and last_days.last_date = stored_rows.date_day
+        {%- if deltas_by_day %}
+        left join {{ deltas_by_day }}
+            on
+                last_days.customer_id = {{ deltas_by_day }}.customer_id
+                and {{ deltas_by_day }}.date_day <= last_days.last_date
+        group by 1, 2, 3, 4, 5
+        {%- endif %}
     ) as stored_customers
         on {{ first_paid_days }}.customer_id = stored_customers.customer_id
-    {%- if deltas_by_day %}
-    left join (
-        select
-            {{ deltas_by_day }}.customer_id,
-            sum({{ deltas_by_day }}.delta_hash) as deltas_checksum
-        from {{ deltas_by_day }}
-        inner join (
-            select
-                customer_id,
-                max(date_day) as last_date
-            from {{ this }}
-            group by 1
-        ) as stored_last_days
-            on
-                {{ deltas_by_day }}.customer_id = stored_last_days.customer_id
-                and {{ deltas_by_day }}.date_day <= stored_last_days.last_date
-        group by 1
-    ) as checked
-        on {{ first_paid_days }}.customer_id = checked.customer_id
-    {%- endif %}
     {%- if upstreams %}
     left join (
         select

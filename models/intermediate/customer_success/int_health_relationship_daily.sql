@@ -225,38 +225,37 @@ champion_deltas as (
 
 ),
 
-{# Both kinds of delta, each landing on the customer's first recomputed day if earlier. #}
-deltas_in_scope as (
+{# Both kinds of delta by day: the sparse ones (hashed) and the champion coverage edges
+   (read from stamped event rows, so not part of the checksum). #}
+all_deltas_by_day as (
 
     select
-        all_deltas.customer_id,
-        greatest(all_deltas.date_day, refresh_scope.recompute_from_date) as date_day,
-        sum(all_deltas.active_champions_delta) as active_champions_delta,
-        max(all_deltas.last_sponsor_touch_date) as last_sponsor_touch_date,
-        sum(all_deltas.contacts_delta) as contacts_delta,
-        sum(all_deltas.delta_hash) as delta_hash
-    from (
-        select
-            customer_id,
-            date_day,
-            0 as active_champions_delta,
-            last_sponsor_touch_date,
-            contacts_delta,
-            delta_hash
-        from sparse_deltas_by_day
-        union all
-        select
-            customer_id,
-            date_day,
-            active_champions_delta,
-            cast(null as date) as last_sponsor_touch_date,
-            0 as contacts_delta,
-            cast(0 as decimal(38, 0)) as delta_hash
-        from champion_deltas
-    ) as all_deltas
-    inner join refresh_scope
-        on all_deltas.customer_id = refresh_scope.customer_id
-    group by 1, 2
+        customer_id,
+        date_day,
+        0 as active_champions_delta,
+        last_sponsor_touch_date,
+        contacts_delta,
+        delta_hash
+    from sparse_deltas_by_day
+    union all
+    select
+        customer_id,
+        date_day,
+        active_champions_delta,
+        cast(null as date) as last_sponsor_touch_date,
+        0 as contacts_delta,
+        cast(0 as decimal(38, 0)) as delta_hash
+    from champion_deltas
+
+),
+
+deltas_in_scope as (
+
+    {{ health_deltas_in_scope('all_deltas_by_day', 'refresh_scope', [
+        ['sum', 'active_champions_delta', 'active_champions_delta'],
+        ['max', 'last_sponsor_touch_date', 'last_sponsor_touch_date'],
+        ['sum', 'contacts_delta', 'contacts_delta'],
+    ]) }}
 
 ),
 
